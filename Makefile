@@ -1,0 +1,74 @@
+# Rwanda 1994: Early Warning and Response
+#   make run    a fresh machine to a running site at http://127.0.0.1:8000
+#   make test   the whole test suite (sets up what it needs)
+#   make lint   ruff lint and format check
+#   make serve  production mode under gunicorn, for a laptop serving a classroom
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 0.0.0.0
+PORT ?= 8000
+WORKERS ?= 3
+
+.PHONY: run test lint format serve setup static browser clean
+
+$(VENV)/.installed: requirements.txt
+	@python=$$(bin/find-python) || exit 1; \
+	  [ -x $(PY) ] || $$python -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.package-lock.json
+
+static: setup
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+# Loads content and demo data when those commands exist.
+define load_content
+	@if $(MANAGE) help load_curriculum >/dev/null 2>&1; then $(MANAGE) load_curriculum; fi
+	@if $(MANAGE) help seed_demo >/dev/null 2>&1; then $(MANAGE) seed_demo; fi
+endef
+
+run: static
+	$(MANAGE) migrate --noinput
+	$(load_content)
+	$(MANAGE) runserver 127.0.0.1:8000
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+test: setup browser
+	$(VENV)/bin/pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Production settings on plain HTTP for a classroom network. A secret key is made
+# once and kept in .secret-key (not in git) unless DJANGO_SECRET_KEY is set.
+serve: static
+	@[ -n "$${DJANGO_SECRET_KEY:-}" ] || [ -s .secret-key ] || \
+	  (umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key)
+	@export DJANGO_DEBUG=0 DJANGO_HTTPS=$${DJANGO_HTTPS:-0} \
+	  DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat .secret-key)} \
+	  DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1,$$(hostname -I 2>/dev/null | tr ' ' ',')}; \
+	  $(MANAGE) migrate --noinput && \
+	  if $(MANAGE) help load_curriculum >/dev/null 2>&1; then $(MANAGE) load_curriculum; fi && \
+	  echo "Serving on http://$(HOST):$(PORT) (hosts: $$DJANGO_ALLOWED_HOSTS)" && \
+	  exec $(VENV)/bin/gunicorn rwanda_edu.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	    --access-logfile - --timeout 30
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

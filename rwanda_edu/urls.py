@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from rwanda_edu import views
+
+admin.site.site_header = "Rwanda 1994: Early Warning and Response"
+admin.site.site_title = "Rwanda 1994 admin"
+admin.site.index_title = "Classes, content and progress"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error
