@@ -12,6 +12,9 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("", include("lessons.urls")),
+    path("", include("quizzes.urls")),
+    path("", include("classrooms.urls")),
     path("admin/", admin.site.urls),
 ]
 
