@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "rwanda_edu",  # site-wide commands (backup)
     "accounts",
     "lessons",
     "quizzes",
