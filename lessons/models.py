@@ -69,6 +69,11 @@ class Source(models.Model):
     full_text_url = models.URLField(max_length=500, blank=True)
     context_html = models.TextField()
     sourcing_questions = models.JSONField(default=list)
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Folded plain text (lower case, no accents) for site search.",
+    )
     published = models.BooleanField(default=True)
 
     class Meta:
@@ -130,6 +135,11 @@ class TimelineEvent(models.Model):
     certainty = models.CharField(max_length=12, choices=Certainty.choices)
     sources = models.ManyToManyField(Source, blank=True, related_name="events")
     citations = models.JSONField(default=list)
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Folded plain text (lower case, no accents) for site search.",
+    )
     published = models.BooleanField(default=True)
 
     class Meta:
@@ -162,6 +172,11 @@ class Lesson(models.Model):
     people = models.ManyToManyField(Person, blank=True, related_name="lessons")
     terms = models.ManyToManyField(Term, blank=True, related_name="lessons")
     timeline = models.ManyToManyField(TimelineEvent, blank=True, related_name="lessons")
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Folded plain text (lower case, no accents) for site search.",
+    )
     published = models.BooleanField(default=True)
 
     class Meta:
@@ -186,6 +201,11 @@ class Section(models.Model):
     guiding_question = models.CharField(max_length=300)
     body_html = models.TextField()
     word_count = models.PositiveIntegerField(default=0)
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Folded plain text (lower case, no accents) for site search.",
+    )
     sources = models.ManyToManyField(
         Source, through="SectionSource", related_name="sections"
     )
@@ -203,7 +223,7 @@ class Section(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return f"{self.lesson.get_absolute_url()}#{self.key}"
+        return reverse("lessons:section", args=[self.lesson.key, self.key])
 
 
 class SectionSource(models.Model):
@@ -290,3 +310,8 @@ class LessonProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.lesson} · {self.percent}%"
+
+    @property
+    def percent_step(self) -> int:
+        """The percentage rounded to the nearest 5, for the w-pct-N width classes."""
+        return min(100, 5 * round(self.percent / 5))
