@@ -8,7 +8,10 @@ from accounts.models import LoginThrottle, User
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("Display", {"fields": ("display_name",)}),
+        (
+            "Display and first sign-in",
+            {"fields": ("display_name", "must_change_password")},
+        ),
     )
     list_display = ("username", "display_name", "is_staff", "is_active", "last_login")
     search_fields = ("username", "display_name", "first_name", "last_name")

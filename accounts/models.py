@@ -12,6 +12,13 @@ class User(AbstractUser):
         blank=True,
         help_text="How teachers see this student (optional); empty means the username.",
     )
+    must_change_password = models.BooleanField(
+        default=False,
+        help_text=(
+            "Set when a teacher creates the account or resets its password: the "
+            "student chooses their own password at their next sign-in."
+        ),
+    )
 
     class Meta:
         ordering = ["username"]

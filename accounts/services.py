@@ -24,6 +24,10 @@ TEACHER_PERMISSIONS = [
     "classrooms.change_assignment",
     "classrooms.delete_assignment",
     "classrooms.view_assignment",
+    "classrooms.add_extension",
+    "classrooms.change_extension",
+    "classrooms.delete_extension",
+    "classrooms.view_extension",
     "quizzes.view_attempt",
     "quizzes.change_attempt",
     "quizzes.view_response",
@@ -61,6 +65,16 @@ def create_teacher(*, username: str, password: str) -> User:
 def register_student(*, username: str, password: str) -> User:
     """Create a student account from the sign-up form's cleaned data."""
     return User.objects.create_user(username=username, password=password)
+
+
+@transaction.atomic
+def set_own_password(*, user: User, password: str) -> User:
+    """Set a password the user chose themselves, ending any requirement (set by a
+    teacher's one-time password) to change it."""
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    return user
 
 
 def _throttle_key(username: str) -> str:

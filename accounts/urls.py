@@ -9,9 +9,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="registration/password_change.html"
-        ),
+        views.OwnPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

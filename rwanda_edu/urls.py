@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,6 +19,9 @@ urlpatterns = [
     path("", include("classrooms.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if os.environ.get("DJANGO_BENCH_FLOOR") == "1":
+    urlpatterns.append(path("bench/floor", views.bench_floor))
 
 handler400 = views.bad_request
 handler403 = views.permission_denied

@@ -6,9 +6,15 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.roles import is_student
+from classrooms.views import my_work
+
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    """The public home page; a signed-in student's home is their "My work"."""
+    if is_student(request.user):
+        return my_work(request)
     return render(request, "home.html")
 
 
@@ -28,6 +34,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The benchmarks' floor: the cheapest response the stack can give, through the
+    same gunicorn, middleware and settings as every page. Routed only when
+    DJANGO_BENCH_FLOOR=1."""
+    return HttpResponse(b"ok", content_type="text/plain")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
