@@ -11,7 +11,7 @@ HOST ?= 0.0.0.0
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test lint format serve setup static browser clean
+.PHONY: run test lint format serve setup static browser bench clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$(bin/find-python) || exit 1; \
@@ -69,6 +69,13 @@ serve: static
 	  echo "Serving on http://$(HOST):$(PORT) (hosts: $$DJANGO_ALLOWED_HOSTS)" && \
 	  exec $(VENV)/bin/gunicorn rwanda_edu.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 	    --access-logfile - --timeout 30
+
+# Load and scale benchmarks (never part of make test); results go to bench/RESULTS.md.
+bench: static browser
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "The benchmarks need wrk: sudo apt-get install wrk" >&2; exit 1; fi; }
+	$(PY) -m bench.reads
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache
