@@ -176,7 +176,7 @@ def queries_per_request(env: dict[str, str], paths: list[str]) -> dict[str, int]
         "from django.db import connection\n"
         "from django.test import Client\n"
         "from django.test.utils import CaptureQueriesContext\n"
-        "client = Client(HTTP_HOST=\"127.0.0.1\")\n"
+        'client = Client(HTTP_HOST="127.0.0.1")\n'
         "out = {}\n"
         "for path in sys.argv[1:]:\n"
         "    client.get(path)\n"
