@@ -269,3 +269,38 @@ def _is_slug(value: str) -> bool:
 
 def fraction_of(earned: int, total: int) -> Fraction:
     return Fraction(earned, total) if total else Fraction(0)
+
+
+def parse_one_per_part(
+    fields: Fields,
+    part_ids: Sequence[str],
+    allowed: set[str],
+    *,
+    many_message: str,
+    not_allowed: ValidationError,
+) -> dict[str, str] | None:
+    """The answer of a kind that takes one value per part (a match per row, a verdict
+    per passage): {part id: value} in the parts' shown order, skipping blank parts;
+    None when every part is blank. Unknown parts, several values for one part and
+    values outside `allowed` are refused."""
+    chosen: dict[str, str] = {}
+    for subkey, values in fields.items():
+        if subkey not in part_ids:
+            raise ValidationError(UNKNOWN_PART, code="unknown_part")
+        value = one_value(values, many_message=many_message)
+        if value == "":
+            continue
+        if value not in allowed:
+            raise not_allowed
+        chosen[subkey] = value
+    if not chosen:
+        return None
+    return {i: chosen[i] for i in part_ids if i in chosen}
+
+
+def share_of_parts_right(answer: Any, expected: Mapping[str, str]) -> Fraction:
+    """Credit per part answered as expected, as a share of all parts."""
+    if not isinstance(answer, dict):
+        return Fraction(0)
+    right = sum(answer.get(part) == value for part, value in expected.items())
+    return fraction_of(right, len(expected))

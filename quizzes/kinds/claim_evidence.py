@@ -12,18 +12,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from quizzes.kinds.base import (
-    UNKNOWN_PART,
     ChoiceDef,
     Fields,
     QuestionDef,
     QuestionKind,
     Report,
-    fraction_of,
     new_ids,
-    one_value,
+    parse_one_per_part,
     read_entries,
     read_list,
     read_text,
+    share_of_parts_right,
     shuffled,
 )
 from quizzes.kinds.registry import register
@@ -91,31 +90,19 @@ class ClaimEvidence(QuestionKind):
         return shown, answer_key
 
     def parse(self, shown: Mapping[str, Any], fields: Fields) -> dict | None:
-        ids = [piece["id"] for piece in shown["evidence"]]
-        verdicts: dict[str, str] = {}
-        for subkey, values in fields.items():
-            if subkey not in ids:
-                raise ValidationError(UNKNOWN_PART, code="unknown_part")
-            value = one_value(values, many_message="Choose one verdict per passage.")
-            if value == "":
-                continue
-            if value not in VERDICTS:
-                raise ValidationError(
-                    "Choose supports, contradicts or does not address for each "
-                    "passage.",
-                    code="invalid",
-                )
-            verdicts[subkey] = value
-        if not verdicts:
-            return None
-        return {i: verdicts[i] for i in ids if i in verdicts}
+        return parse_one_per_part(
+            fields,
+            [piece["id"] for piece in shown["evidence"]],
+            set(VERDICTS),
+            many_message="Choose one verdict per passage.",
+            not_allowed=ValidationError(
+                "Choose supports, contradicts or does not address for each passage.",
+                code="invalid",
+            ),
+        )
 
     def grade(self, answer: Any, answer_key: Mapping[str, Any]) -> Fraction:
-        verdicts = answer_key.get("verdicts", {})
-        if not isinstance(answer, dict):
-            return Fraction(0)
-        right = sum(answer.get(i) == verdict for i, verdict in verdicts.items())
-        return fraction_of(right, len(verdicts))
+        return share_of_parts_right(answer, answer_key.get("verdicts", {}))
 
     def widget_values(self, shown: Mapping[str, Any], answer: Any) -> dict:
         return {"verdicts": dict(answer) if isinstance(answer, dict) else {}}

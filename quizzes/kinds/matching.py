@@ -16,18 +16,17 @@ from django.core.exceptions import ValidationError
 
 from quizzes.kinds.base import (
     UNKNOWN_OPTION,
-    UNKNOWN_PART,
     ChoiceDef,
     Fields,
     QuestionDef,
     QuestionKind,
     Report,
-    fraction_of,
     new_ids,
-    one_value,
+    parse_one_per_part,
     read_entries,
     read_list,
     read_text,
+    share_of_parts_right,
     shuffled,
 )
 from quizzes.kinds.registry import register
@@ -92,28 +91,16 @@ class Matching(QuestionKind):
         return shown, answer_key
 
     def parse(self, shown: Mapping[str, Any], fields: Fields) -> dict | None:
-        row_ids = [row["id"] for row in shown["rows"]]
-        option_ids = {option["id"] for option in shown["options"]}
-        chosen: dict[str, str] = {}
-        for subkey, values in fields.items():
-            if subkey not in row_ids:
-                raise ValidationError(UNKNOWN_PART, code="unknown_part")
-            value = one_value(values, many_message="Choose one match for each row.")
-            if value == "":
-                continue
-            if value not in option_ids:
-                raise ValidationError(UNKNOWN_OPTION, code="unknown_option")
-            chosen[subkey] = value
-        if not chosen:
-            return None
-        return {i: chosen[i] for i in row_ids if i in chosen}
+        return parse_one_per_part(
+            fields,
+            [row["id"] for row in shown["rows"]],
+            {option["id"] for option in shown["options"]},
+            many_message="Choose one match for each row.",
+            not_allowed=ValidationError(UNKNOWN_OPTION, code="unknown_option"),
+        )
 
     def grade(self, answer: Any, answer_key: Mapping[str, Any]) -> Fraction:
-        pairs = answer_key.get("pairs", {})
-        if not isinstance(answer, dict):
-            return Fraction(0)
-        right = sum(answer.get(row) == option for row, option in pairs.items())
-        return fraction_of(right, len(pairs))
+        return share_of_parts_right(answer, answer_key.get("pairs", {}))
 
     def widget_values(self, shown: Mapping[str, Any], answer: Any) -> dict:
         return {"chosen": dict(answer) if isinstance(answer, dict) else {}}
