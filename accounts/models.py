@@ -42,3 +42,54 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+class AuditEntry(models.Model):
+    """One action a teacher or administrator took that changed a student's record:
+    a grade given or changed, an attempt reset, a due date extended, a student's
+    data exported or deleted. Written by `accounts.audit.record_action` inside the
+    same transaction as the change, never edited. `subject` keeps the student's
+    username so the entry still reads after the account itself is deleted."""
+
+    class Action(models.TextChoices):
+        GRADE = "grade", "Graded an answer"
+        REGRADE = "regrade", "Regraded an attempt"
+        RESET_ATTEMPT = "reset_attempt", "Reset an attempt"
+        EXTEND_DUE_DATE = "extend_due_date", "Extended a due date"
+        EXPORT_STUDENT = "export_student", "Exported a student's record"
+        DELETE_STUDENT = "delete_student", "Deleted a student"
+        PURGE_RETENTION = "purge_retention", "Removed data past the retention period"
+
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the system (a scheduled command).",
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    student = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject = models.CharField(
+        max_length=150, blank=True, help_text="The student's username at the time."
+    )
+    summary = models.CharField(max_length=300)
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["student", "created_at"], name="audit_student_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
