@@ -59,8 +59,16 @@ def manage(env: dict[str, str], *args: str) -> str:
 class Server:
     """gunicorn serving the site on loopback with production settings."""
 
-    def __init__(self, env: dict[str, str], *, port: int = 8600, workers: int = 2):
+    def __init__(
+        self,
+        env: dict[str, str],
+        *,
+        port: int = 8100,
+        workers: int = 2,
+        boot_timeout: float = 30,
+    ):
         self.env, self.port, self.workers = env, port, workers
+        self.boot_timeout = boot_timeout  # seconds to wait for /healthz
         self.url = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen | None = None
 
@@ -83,7 +91,7 @@ class Server:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + self.boot_timeout
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:
@@ -100,6 +108,19 @@ class Server:
             ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
         ).stdout.split()
         return [int(pid) for pid in children]
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the workers have used so far: unlike latency,
+        it does not grow when other programs crowd the machine."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        return total
 
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
@@ -123,6 +144,7 @@ class Load:
     p99_ms: float
     queries: int | None = None
     bytes: int = 0
+    cpu_ms: float | None = None  # the server's CPU time per request
 
     @property
     def rps(self) -> float:
@@ -136,6 +158,7 @@ def wrk(
     connections: int = 32,
     seconds: int = 10,
     headers: dict[str, str] | None = None,
+    server: Server | None = None,
 ) -> Load:
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed: apt-get install wrk")
@@ -151,9 +174,11 @@ def wrk(
     ]
     for key, value in (headers or {}).items():
         command += ["-H", f"{key}: {value}"]
+    cpu_before = server.cpu_seconds() if server else 0.0
     output = subprocess.run(
         [*command, url], capture_output=True, text=True, check=True
     ).stdout
+    cpu = server.cpu_seconds() - cpu_before if server else None
     line = next(row for row in output.splitlines() if row.startswith("WRK_JSON "))
     data = json.loads(line.removeprefix("WRK_JSON "))
     return Load(
@@ -165,6 +190,9 @@ def wrk(
         p95_ms=data["p95_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
         bytes=data["bytes"],
+        cpu_ms=cpu * 1000 / data["requests"]
+        if cpu is not None and data["requests"]
+        else None,
     )
 
 
@@ -220,15 +248,17 @@ def commit() -> str:
 def report(title: str, loads: list[Load], floor: Load | None, notes: list[str]) -> str:
     """Print the table and append it, with date and commit, to bench/RESULTS.md."""
     rows = [
-        "| load | req/s | × floor | p50 ms | p95 ms | p99 ms | errors | queries/req |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| load | req/s | × floor | p50 ms | p95 ms | p99 ms | errors | queries/req "
+        "| server CPU ms/req |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for load in ([floor] if floor else []) + loads:
         ratio = f"{load.rps / floor.rps:.2f}" if floor and floor.rps else "–"
         rows.append(
             f"| {load.name} | {load.rps:,.0f} | {ratio} | {load.p50_ms:.1f} | "
             f"{load.p95_ms:.1f} | {load.p99_ms:.1f} | {load.errors} | "
-            f"{'–' if load.queries is None else load.queries} |"
+            f"{'–' if load.queries is None else load.queries} | "
+            f"{'–' if load.cpu_ms is None else f'{load.cpu_ms:.1f}'} |"
         )
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = "\n".join(
@@ -239,3 +269,66 @@ def report(title: str, loads: list[Load], floor: Load | None, notes: list[str]) 
     with RESULTS.open("a") as results:
         results.write(text + "\n")
     return text
+
+
+def fresh_database(engine: str, name: str) -> str:
+    """A new empty database for one scenario: a file under bench/out/ on SQLite, a
+    dropped and recreated database on the local PostgreSQL (user postgres, trust)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    if engine == "sqlite":
+        path = OUT / f"{name}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    url = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    for sql in (
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+        f'CREATE DATABASE "{name}"',
+    ):
+        subprocess.run(
+            ["psql", f"{url}/postgres", "-q", "-c", sql],
+            check=True,
+            capture_output=True,
+        )
+    return f"{url}/{name}"
+
+
+def prepare(env: dict[str, str]) -> None:
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_curriculum")
+    manage(env, "collectstatic", "--noinput")
+
+
+def run_module(env: dict[str, str], module: str, *args: str) -> str:
+    """`python -m module args` with the scenario's settings; its stdout."""
+    result = subprocess.run(
+        [str(PYTHON), "-m", module, *args],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "rwanda_edu.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"{module} {' '.join(args)} failed:\n{result.stderr[-3000:]}"
+        )
+    return result.stdout
+
+
+def probe(env: dict[str, str], *args: str):
+    """One bench.probe command's JSON answer."""
+    return json.loads(run_module(env, "bench.probe", *args).strip().splitlines()[-1])
+
+
+def peak_rss_mb(pids: list[int]) -> dict[int, float]:
+    """Each process's peak resident set (VmHWM), in MB."""
+    out = {}
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    out[pid] = int(line.split()[1]) / 1024
+        except OSError:
+            pass
+    return out

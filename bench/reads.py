@@ -15,6 +15,7 @@ from bench.harness import (
     OUT,
     Server,
     manage,
+    probe,
     production_env,
     queries_per_request,
     report,
@@ -75,12 +76,23 @@ def main() -> int:
     manage(env, "load_curriculum")
     manage(env, "collectstatic", "--noinput")
     queries = queries_per_request(env, [LESSON, SOURCE])
+    cookie = {
+        "Cookie": f"sessionid={probe(env, 'session', 'bench_reader')['sessionid']}"
+    }
+    signed_in = probe(env, "queries", "bench_reader", LESSON, SOURCE)
 
     with Server(env) as server:
         wrk(f"{server.url}/bench/floor", "warm-up", seconds=2)
-        floor = wrk(f"{server.url}/bench/floor", "floor (trivial view)")
-        lesson = wrk(f"{server.url}{LESSON}", f"lesson page {LESSON}")
-        source = wrk(f"{server.url}{SOURCE}", f"source page {SOURCE}")
+        floor = wrk(f"{server.url}/bench/floor", "floor (trivial view)", server=server)
+        lesson = wrk(f"{server.url}{LESSON}", f"lesson page {LESSON}", server=server)
+        source = wrk(f"{server.url}{SOURCE}", f"source page {SOURCE}", server=server)
+        student_loads = [
+            wrk(f"{server.url}{path}", f"{label}, signed-in student", server=server,
+                headers=cookie)
+            for label, path in (("lesson page", LESSON), ("source page", SOURCE))
+        ]  # fmt: skip
+        for load, path in zip(student_loads, (LESSON, SOURCE), strict=True):
+            load.queries = signed_in[path]["queries"]
         lesson.queries, source.queries = queries[LESSON], queries[SOURCE]
         first, first_static, repeat_static = transferred_bytes(f"{server.url}{LESSON}")
 
@@ -98,13 +110,18 @@ def main() -> int:
         failures.append(f"repeat visit fetched {repeat_static} static bytes (> 0)")
     notes = [
         "32 connections, 10 s each, wrk on the same 2 cores as gunicorn (2 workers), "
-        "SQLite, DJANGO_DEBUG=0.",
+        "SQLite, DJANGO_DEBUG=0. A visitor without cookies gets the whole page from "
+        "the cache (0 queries); a signed-in student gets the cached content fragments "
+        "around their own progress (session, user, lesson, sections, progress); "
+        "the signed-in rows are shown for their cost, not held to the floor target.",
         f"First visit of {LESSON}: {first / 1024:.0f} KB transferred "
         f"({first_static / 1024:.0f} KB of it static); repeat visit: "
         f"{repeat_static} bytes of static files.",
         "Targets met." if not failures else "Missed: " + "; ".join(failures),
     ]
-    report("Reads: lesson and source pages", [lesson, source], floor, notes)
+    report(
+        "Reads: lesson and source pages", [lesson, source, *student_loads], floor, notes
+    )
     return 1 if failures else 0
 
 

@@ -30,6 +30,7 @@ from django.core.validators import URLValidator, validate_slug
 from django.db import models
 from django.urls import reverse
 
+from lessons.cache import bump_content_version
 from lessons.models import (
     Certainty,
     Institution,
@@ -1239,6 +1240,8 @@ def write_lesson_content(content: LessonContent) -> ChangeReport:
     _finish_counts(changes, len(content.lessons), touched, changes.created)
 
     _write_sections(content, lessons, sources, report.for_model("sections"))
+    # Bulk inserts send no signals: replace the cached content's version here too.
+    bump_content_version()
     return report
 
 

@@ -66,6 +66,39 @@ def lesson_for_page(key: str) -> Lesson:
     return lesson
 
 
+@dataclass
+class LessonPage:
+    """A lesson page's rows: the lesson and its published sections, loaded; its
+    people, terms and timeline slice as unevaluated querysets, which run only when the
+    template renders them (when its content fragment is not cached)."""
+
+    lesson: Lesson
+    sections: list[Section]
+    people: QuerySet[Person]
+    terms: QuerySet[Term]
+    timeline: QuerySet[TimelineEvent]
+
+
+def lesson_page_for_key(key: str) -> LessonPage:
+    """A published lesson with its published sections; Http404 when missing or
+    unpublished. Two queries, plus one each for people, terms and timeline if the
+    page renders them (three more on a content-cache miss)."""
+    lesson = (
+        Lesson.objects.filter(key=key, published=True)
+        .prefetch_related(Prefetch("sections", queryset=_published_sections()))
+        .first()
+    )
+    if lesson is None:
+        raise Http404("No such lesson")
+    return LessonPage(
+        lesson=lesson,
+        sections=list(lesson.sections.all()),
+        people=lesson.people.filter(published=True),
+        terms=lesson.terms.filter(published=True),
+        timeline=lesson.timeline.filter(published=True),
+    )
+
+
 def lesson_for_print(key: str) -> tuple[Lesson, dict[int, list[Source]]]:
     """Everything lesson_for_page loads, plus each section's source cards in order
     (by section id). Seven queries."""
@@ -232,26 +265,27 @@ def sources_for_library(
 @dataclass
 class SourceUsage:
     source: Source
-    sections: list[Section]
-    events: list[TimelineEvent]
+    sections: Iterable[Section]
+    events: Iterable[TimelineEvent]
 
 
-def source_for_page(key: str) -> SourceUsage:
-    """A published source and where it is used: the published sections that show it
-    (with their lessons) and the timeline events that cite it. Http404 when missing or
-    unpublished. Three queries."""
+def source_page_for_key(key: str) -> SourceUsage:
+    """A published source, loaded (one query; Http404 when missing or unpublished),
+    with where it is used as unevaluated querysets: the published sections that show
+    it (with their lessons) and the timeline events that cite it, one query each when
+    the page renders them (two more on a content-cache miss)."""
     source = Source.objects.filter(key=key, published=True).first()
     if source is None:
         raise Http404("No such source")
-    sections = list(
-        Section.objects.filter(
+    return SourceUsage(
+        source=source,
+        sections=Section.objects.filter(
             sectionsource__source=source, published=True, lesson__published=True
         )
         .select_related("lesson")
-        .order_by("lesson__number", "order")
+        .order_by("lesson__number", "order"),
+        events=source.events.filter(published=True).order_by("date", "key"),
     )
-    events = list(source.events.filter(published=True).order_by("date", "key"))
-    return SourceUsage(source=source, sections=sections, events=events)
 
 
 # --- Timeline -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import is_student, is_teacher
 from lessons import selectors, services
+from lessons.cache import cache_anonymous_page, content_version
 from lessons.forms import (
     SearchForm,
     SourceFilterForm,
@@ -43,9 +44,10 @@ def lesson_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_anonymous_page
 def lesson_detail(request: HttpRequest, lesson_key: str) -> HttpResponse:
-    lesson = selectors.lesson_for_page(lesson_key)
-    sections = list(lesson.sections.all())
+    page = selectors.lesson_page_for_key(lesson_key)
+    lesson, sections = page.lesson, page.sections
     progress = selectors.progress_for_lessons(request.user, [lesson]).get(lesson.pk)
     states = selectors.section_progress_for_lesson(request.user, lesson)
     for section in sections:
@@ -56,6 +58,8 @@ def lesson_detail(request: HttpRequest, lesson_key: str) -> HttpResponse:
         {
             "lesson": lesson,
             "sections": sections,
+            "page": page,
+            "content_version": content_version(),
             "progress": progress,
             "resume": selectors.resume_section(progress, sections),
             "show_teacher_content": is_teacher(request.user),
@@ -157,12 +161,13 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_anonymous_page
 def source_detail(request: HttpRequest, source_key: str) -> HttpResponse:
-    usage = selectors.source_for_page(source_key)
+    usage = selectors.source_page_for_key(source_key)
     return render(
         request,
         "lessons/source_detail.html",
-        {"source": usage.source, "usage": usage},
+        {"source": usage.source, "usage": usage, "content_version": content_version()},
     )
 
 
