@@ -4,5 +4,9 @@ from accounts.roles import is_student, is_teacher
 
 
 def roles(request: HttpRequest) -> dict[str, bool]:
-    user = request.user
+    # An error page rendered before AuthenticationMiddleware ran (a refused Host
+    # header is caught in SecurityMiddleware) has no user: nobody is signed in.
+    user = getattr(request, "user", None)
+    if user is None:
+        return {"is_teacher": False, "is_student": False}
     return {"is_teacher": is_teacher(user), "is_student": is_student(user)}

@@ -33,6 +33,8 @@ TEACHER_PERMISSIONS = [
     "quizzes.view_response",
     "quizzes.change_response",
     "lessons.view_lessonprogress",
+    "lessons.view_sectionprogress",
+    "accounts.view_auditentry",
 ]
 
 

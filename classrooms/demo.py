@@ -502,5 +502,10 @@ def _answer(
         cycle = ["supports", "contradicts", "does_not_address"]
         return {i: cycle[(cycle.index(v) + 1) % 3] for i, v in verdicts.items()}
     if kind == "short_answer":
-        return rng.choice(WRITTEN_ANSWERS)
+        # Written from the question's own sample answers, so a teacher grading the
+        # demo reads answers to the question asked: a whole sample when `correct`,
+        # else only its first sentence (a thinner answer).
+        samples = key.get("sample_answers") or WRITTEN_ANSWERS
+        sample = rng.choice(samples)
+        return sample if correct else sample.split(". ")[0].rstrip(".") + "."
     return None

@@ -20,6 +20,8 @@ from classrooms.roster import (
 )
 from lessons.models import Lesson
 
+MAX_ID = 2**63 - 1  # the largest BigAutoField value
+
 
 def student_label(student: User) -> str:
     """How a teacher sees a student in a list: name and username."""
@@ -33,7 +35,24 @@ class StudentChoiceField(forms.ModelChoiceField):
         return student_label(obj)
 
 
-class StudentsChoiceField(forms.ModelMultipleChoiceField):
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id that refuses, as an invalid choice, an id too
+    large for the database's integer: Django's own check passed it to a `pk__in`
+    query, which raised OverflowError (a 500)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class StudentsChoiceField(IdsChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return student_label(obj)
 
@@ -344,3 +363,40 @@ class ExtensionForm(forms.Form):
                 "due_at", "An extension must be later than the class's due date."
             )
         return cleaned
+
+
+class StudentDeleteForm(forms.Form):
+    """Deleting a student: their username typed again, and an optional reason kept
+    in the audit log."""
+
+    username = forms.CharField(
+        label="Type the student's username to confirm",
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+    reason = forms.CharField(
+        label="Reason (optional, kept in the audit log)",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(),
+    )
+
+    def __init__(self, *args, username: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.expected_username = username
+
+    def clean_username(self) -> str:
+        typed = self.cleaned_data["username"].strip()
+        if typed != self.expected_username:
+            raise ValidationError(
+                f"That isn't “{self.expected_username}”. Type the username exactly "
+                "as shown to confirm.",
+                code="mismatch",
+            )
+        return typed

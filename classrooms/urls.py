@@ -44,6 +44,21 @@ urlpatterns = [
         name="student_remove",
     ),
     path(
+        "teach/classes/<int:pk>/students/<int:student_pk>/record.json",
+        views.student_record_json,
+        name="student_record_json",
+    ),
+    path(
+        "teach/classes/<int:pk>/students/<int:student_pk>/record.csv",
+        views.student_record_csv,
+        name="student_record_csv",
+    ),
+    path(
+        "teach/classes/<int:pk>/students/<int:student_pk>/delete/",
+        views.student_delete,
+        name="student_delete",
+    ),
+    path(
         "teach/classes/<int:pk>/assign/",
         views.assignment_create,
         name="assignment_create",
@@ -67,5 +82,58 @@ urlpatterns = [
         "teach/assignments/<int:pk>/extensions/<int:student_pk>/revoke/",
         views.extension_revoke,
         name="extension_revoke",
+    ),
+    # Progress (issue #6)
+    path("teach/classes/<int:pk>/progress/", views.progress, name="progress"),
+    path(
+        "teach/classes/<int:pk>/progress.csv", views.progress_csv, name="progress_csv"
+    ),
+    path(
+        "teach/classes/<int:pk>/progress/print/",
+        views.progress_print,
+        name="progress_print",
+    ),
+    path(
+        "teach/classes/<int:pk>/students/<int:student_pk>/",
+        views.student_detail,
+        name="student_detail",
+    ),
+    path(
+        "teach/classes/<int:pk>/students/<int:student_pk>/<slug:table>.csv",
+        views.student_table_csv,
+        name="student_table_csv",
+    ),
+    # Quiz reports (issue #6)
+    path("teach/classes/<int:pk>/quizzes/", views.quiz_reports, name="quiz_reports"),
+    path(
+        "teach/classes/<int:pk>/quizzes/<slug:quiz_key>/",
+        views.quiz_report,
+        name="quiz_report",
+    ),
+    path(
+        "teach/classes/<int:pk>/quizzes/<slug:quiz_key>/questions.csv",
+        views.quiz_report_questions_csv,
+        name="quiz_report_questions_csv",
+    ),
+    path(
+        "teach/classes/<int:pk>/quizzes/<slug:quiz_key>/skills.csv",
+        views.quiz_report_skills_csv,
+        name="quiz_report_skills_csv",
+    ),
+    path(
+        "teach/classes/<int:pk>/quizzes/<slug:quiz_key>/questions/<slug:question_key>/",
+        views.question_answers,
+        name="question_answers",
+    ),
+    path(
+        "teach/classes/<int:pk>/quizzes/<slug:quiz_key>/questions/"
+        "<slug:question_key>/answers.csv",
+        views.question_answers_csv,
+        name="question_answers_csv",
+    ),
+    path(
+        "teach/classes/<int:pk>/attempts/<int:attempt_pk>/",
+        views.attempt_detail,
+        name="attempt_detail",
     ),
 ]

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
     require_http_methods,
@@ -21,13 +22,21 @@ from django.views.decorators.http import (
 )
 
 from accounts.roles import is_student, is_teacher
-from classrooms import selectors, services
+from classrooms import (
+    item_analysis,
+    privacy,
+    report_filters,
+    reports,
+    selectors,
+    services,
+)
 from classrooms.access import (
     access_assignment,
     access_classroom,
     access_student,
     classrooms_taught_by,
 )
+from classrooms.exports import csv_response
 from classrooms.forms import (
     AssignmentForm,
     ClassroomForm,
@@ -35,6 +44,7 @@ from classrooms.forms import (
     ExtensionForm,
     JoinForm,
     RosterForm,
+    StudentDeleteForm,
     StudentsForm,
 )
 from classrooms.models import Classroom, Extension
@@ -85,8 +95,9 @@ def _class_page(
 @require_safe
 @teacher_required
 def teach(request: HttpRequest) -> HttpResponse:
-    """The teacher's classes: active ones, then archived ones."""
-    classrooms = selectors.classrooms_for_teacher(request.user)
+    """The teacher's classes: active ones, each with its pulse, then archived
+    ones."""
+    classrooms = reports.classrooms_with_summaries_for_teacher(request.user)
     return render(
         request,
         "classrooms/teach.html",
@@ -186,10 +197,16 @@ def classroom_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @teacher_required
 def classroom_archive(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = services.archive_classroom(classroom=access_classroom(request.user, pk))
+    days = settings.STUDENT_DATA_RETENTION_DAYS
     messages.success(
         request,
         f"{classroom} is archived. Students no longer see it; its records are kept "
-        "and you can restore it at any time.",
+        + (
+            f"for {days} days, then its students' data is removed (restore the class "
+            "before then to keep it)."
+            if days
+            else "and you can restore it at any time."
+        ),
     )
     return redirect("classrooms:teach")
 
@@ -602,4 +619,354 @@ def my_work(request: HttpRequest) -> HttpResponse:
         request,
         "classrooms/my_work.html",
         {"work": selectors.my_work_for_student(request.user)},
+    )
+
+
+# --- Quiz reports (issue #6: item analysis) -------------------------------------------
+
+
+def _filters_refused(
+    request: HttpRequest, classroom: Classroom, message: str
+) -> HttpResponse:
+    return _class_page(
+        request,
+        "classrooms/quiz_report_refused.html",
+        classroom,
+        "quiz_reports",
+        {"message": message},
+        status=400,
+    )
+
+
+@require_safe
+@teacher_required
+def quiz_reports(request: HttpRequest, pk: int) -> HttpResponse:
+    """The quizzes assigned to the class, each with its submitted count and
+    average."""
+    classroom = access_classroom(request.user, pk)
+    return _class_page(
+        request,
+        "classrooms/quiz_reports.html",
+        classroom,
+        "quiz_reports",
+        {"summaries": item_analysis.quiz_summaries_for_classroom(classroom)},
+    )
+
+
+def _quiz_report(request: HttpRequest, pk: int, quiz_key: str):
+    """(classroom, report), or (classroom, refusal message) for bad filters."""
+    classroom = access_classroom(request.user, pk)
+    quiz = item_analysis.assigned_quiz_for_classroom(classroom, quiz_key)
+    form = report_filters.QuizReportFilterForm(request.GET)
+    if not form.is_valid():
+        return classroom, report_filters.first_error(form)
+    return classroom, item_analysis.quiz_report_for_classroom(
+        classroom,
+        quiz,
+        skill=form.cleaned_data["skill"] or None,
+        band=form.cleaned_data["band"],
+        state=form.cleaned_data["state"] or None,
+    )
+
+
+@require_safe
+@teacher_required
+def quiz_report(request: HttpRequest, pk: int, quiz_key: str) -> HttpResponse:
+    """One quiz's item analysis in the class."""
+    classroom, report = _quiz_report(request, pk, quiz_key)
+    if isinstance(report, str):
+        return _filters_refused(request, classroom, report)
+    return _class_page(
+        request,
+        "classrooms/quiz_report.html",
+        classroom,
+        "quiz_reports",
+        {
+            "report": report,
+            "filters": {k: v for k, v in request.GET.items() if v},
+        },
+    )
+
+
+@require_safe
+@teacher_required
+def quiz_report_questions_csv(
+    request: HttpRequest, pk: int, quiz_key: str
+) -> HttpResponse:
+    classroom, report = _quiz_report(request, pk, quiz_key)
+    if isinstance(report, str):
+        return _filters_refused(request, classroom, report)
+    header, rows = item_analysis.question_table(report)
+    return csv_response(f"{classroom.name} {report.quiz.key} questions", header, rows)
+
+
+@require_safe
+@teacher_required
+def quiz_report_skills_csv(
+    request: HttpRequest, pk: int, quiz_key: str
+) -> HttpResponse:
+    classroom, report = _quiz_report(request, pk, quiz_key)
+    if isinstance(report, str):
+        return _filters_refused(request, classroom, report)
+    header, rows = item_analysis.skill_table(report)
+    return csv_response(f"{classroom.name} {report.quiz.key} skills", header, rows)
+
+
+def _question_answers(request: HttpRequest, pk: int, quiz_key: str, question_key):
+    """(classroom, answers), or (classroom, refusal message) for bad filters."""
+    classroom = access_classroom(request.user, pk)
+    quiz = item_analysis.assigned_quiz_for_classroom(classroom, quiz_key)
+    form = report_filters.AnswerFilterForm(request.GET)
+    if not form.is_valid():
+        return classroom, report_filters.first_error(form)
+    try:
+        return classroom, item_analysis.answers_for_question(
+            classroom,
+            quiz,
+            question_key,
+            outcome=form.cleaned_data["outcome"],
+            choice_key=form.cleaned_data["choice"],
+        )
+    except ValidationError as error:
+        return classroom, error.messages[0]
+
+
+@require_safe
+@teacher_required
+def question_answers(
+    request: HttpRequest, pk: int, quiz_key: str, question_key: str
+) -> HttpResponse:
+    """Each student's answer to one question, filtered by outcome or option."""
+    classroom, answers = _question_answers(request, pk, quiz_key, question_key)
+    if isinstance(answers, str):
+        return _filters_refused(request, classroom, answers)
+    return _class_page(
+        request,
+        "classrooms/quiz_report_answers.html",
+        classroom,
+        "quiz_reports",
+        {"answers": answers, "filters": {k: v for k, v in request.GET.items() if v}},
+    )
+
+
+@require_safe
+@teacher_required
+def question_answers_csv(
+    request: HttpRequest, pk: int, quiz_key: str, question_key: str
+) -> HttpResponse:
+    classroom, answers = _question_answers(request, pk, quiz_key, question_key)
+    if isinstance(answers, str):
+        return _filters_refused(request, classroom, answers)
+    header, rows = item_analysis.answer_table(answers)
+    return csv_response(
+        f"{classroom.name} {answers.question.key} answers", header, rows
+    )
+
+
+@require_safe
+@teacher_required
+def attempt_detail(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
+    """One attempt of a student in the class, as they saw it, with the answers."""
+    classroom = access_classroom(request.user, pk)
+    return _class_page(
+        request,
+        "classrooms/quiz_report_attempt.html",
+        classroom,
+        "quiz_reports",
+        {"view": item_analysis.attempt_for_teacher(classroom, attempt_pk)},
+    )
+
+
+# --- A student's data: export and deletion (issue #8) --------------------------------
+
+
+def _record_filename(student) -> str:
+    return slugify(f"student-record-{student.username}") or "student-record"
+
+
+@never_cache
+@require_safe
+@teacher_required
+def student_record_json(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """Everything stored about one student, as a JSON download (audited)."""
+    _, student = privacy.access_student_record(request.user, pk, student_pk)
+    record = privacy.export_student_record(
+        student=student, by=request.user, file_format="json"
+    )
+    response = HttpResponse(
+        privacy.student_record_json(record),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_record_filename(student)}.json"'
+    )
+    return response
+
+
+@never_cache
+@require_safe
+@teacher_required
+def student_record_csv(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """Everything stored about one student, one fact a row, as a CSV download
+    (audited; formula-like cells neutralised)."""
+    _, student = privacy.access_student_record(request.user, pk, student_pk)
+    record = privacy.export_student_record(
+        student=student, by=request.user, file_format="csv"
+    )
+    return csv_response(
+        _record_filename(student),
+        privacy.RECORD_CSV_HEADER,
+        privacy.student_record_rows(record),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def student_delete(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """Delete a student and all their work: a page that says what will go, then a
+    POST with the username typed again."""
+    classroom, student = privacy.access_student_record(request.user, pk, student_pk)
+    preview = privacy.deletion_preview_for(student=student, by=request.user)
+    form = StudentDeleteForm(_posted(request), username=student.username)
+    status = 200
+    if request.method == "POST":
+        status = 403 if preview.refusal else 400
+        if not preview.refusal and form.is_valid():
+            try:
+                counts = privacy.delete_student(
+                    student=student,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                preview = privacy.DeletionPreview(
+                    refusal=" ".join(error.messages), counts=preview.counts
+                )
+                status = 403
+            else:
+                messages.success(
+                    request,
+                    f"Deleted {student.username}: their account, "
+                    f"{counts['attempts']} quiz attempt"
+                    f"{'' if counts['attempts'] == 1 else 's'} and all their reading "
+                    "progress. The audit log keeps a note of the deletion.",
+                )
+                return redirect("classrooms:roster", pk=classroom.pk)
+    return _class_page(
+        request,
+        "classrooms/student_delete.html",
+        classroom,
+        "roster",
+        {
+            "student": student,
+            "preview": preview,
+            "form": form,
+            "crumb": f"Delete {student.username}",
+        },
+        status=status,
+    )
+
+
+# --- Progress: the class grid, its CSV and print view, one student (issue #6) --------
+
+
+def _progress_sort(request: HttpRequest) -> str | None:
+    """The sort asked for in `?sort=`, the default when absent, None when unknown."""
+    sort = request.GET.get("sort", reports.DEFAULT_SORT)
+    return sort if sort in reports.SORTS else None
+
+
+def _bad_sort() -> HttpResponse:
+    return HttpResponseBadRequest(
+        "Sort the grid by attention, name, status or score.",
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@require_safe
+@teacher_required
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every student × every assignment, students needing attention first."""
+    classroom = access_classroom(request.user, pk)
+    sort = _progress_sort(request)
+    if sort is None:
+        return _bad_sort()
+    return _class_page(
+        request,
+        "classrooms/progress.html",
+        classroom,
+        "progress",
+        {
+            "grid": reports.progress_grid_for_classroom(classroom, sort=sort),
+            "sorts": reports.SORTS,
+        },
+    )
+
+
+@require_safe
+@teacher_required
+def progress_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The grid as a CSV file, in the order shown."""
+    classroom = access_classroom(request.user, pk)
+    sort = _progress_sort(request)
+    if sort is None:
+        return _bad_sort()
+    table = reports.progress_table_for_classroom(classroom, sort=sort)
+    return csv_response(f"{classroom} progress", table.header, table.rows)
+
+
+@require_safe
+@teacher_required
+def progress_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The grid laid out for paper (readable in black and white)."""
+    classroom = access_classroom(request.user, pk)
+    sort = _progress_sort(request)
+    if sort is None:
+        return _bad_sort()
+    return render(
+        request,
+        "classrooms/progress_print.html",
+        {
+            "classroom": classroom,
+            "grid": reports.progress_grid_for_classroom(classroom, sort=sort),
+            "sorts": reports.SORTS,
+        },
+    )
+
+
+@require_safe
+@teacher_required
+def student_detail(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """One student's assignments, attempts, reading and skills in one class."""
+    classroom = access_classroom(request.user, pk)
+    student = access_student(classroom, student_pk)
+    record = reports.student_record_for_classroom(classroom, student)
+    return _class_page(
+        request,
+        "classrooms/student_detail.html",
+        classroom,
+        "progress",
+        {
+            "record": record,
+            "student": student,
+            "crumb": student.display_name or student.username,
+            "skills_chart": reports.skills_chart(record),
+        },
+    )
+
+
+@require_safe
+@teacher_required
+def student_table_csv(
+    request: HttpRequest, pk: int, student_pk: int, table: str
+) -> HttpResponse:
+    """One table of the student page as a CSV file."""
+    classroom = access_classroom(request.user, pk)
+    student = access_student(classroom, student_pk)
+    if table not in reports.STUDENT_TABLES:
+        raise Http404("No such table")
+    record = reports.student_record_for_classroom(classroom, student)
+    rows = reports.student_tables(record)[table]
+    return csv_response(
+        f"{student.username} {reports.STUDENT_TABLES[table]}", rows.header, rows.rows
     )

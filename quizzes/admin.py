@@ -1,9 +1,12 @@
 """Admin for quizzes: definitions are read-mostly (they come from the curriculum files,
 so edits belong there), attempts and responses are read-only records for superusers.
-The classes are small so the teacher-scoped admin can extend them (querysets scoped to
-a teacher's classes)."""
+The classes are small so the teacher-scoped admin (classrooms/admin.py, which may
+import classes) can extend them: it registers subclasses whose querysets are scoped
+to a teacher's students."""
 
 from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -94,25 +97,6 @@ class QuestionAdmin(admin.ModelAdmin):
         return False
 
 
-class ResponseInline(ReadOnlyInline):
-    model = Response
-    fields = [
-        "slot",
-        "question_key",
-        "kind",
-        "answer_text",
-        "score",
-        "max_score",
-        "saved_at",
-    ]
-    readonly_fields = fields
-
-    @admin.display(description="answer")
-    def answer_text(self, obj: Response) -> str:
-        # Plain text; the admin escapes it, so a student's markup shows as typed.
-        return get_kind(obj.kind).describe_answer(obj.shown, obj.answer)
-
-
 class SuperuserOnly:
     """Attempts are students' work: only superusers see them here for now."""
 
@@ -132,24 +116,121 @@ class SuperuserOnly:
         return False
 
 
+def local_time(value) -> str:
+    """A moment as the admin lists and the CSV exports show it."""
+    if value is None:
+        return ""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def points(value) -> str:
+    """Points without trailing zeros: 2, 1.5."""
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def shown_options(shown: dict) -> list[str]:
+    """The texts of a question's options, items or pairs, in the order shown."""
+    texts = []
+    for part in ("rows", "items", "options", "evidence"):
+        texts.extend(
+            entry.get("text", "")
+            for entry in shown.get(part) or []
+            if isinstance(entry, dict)
+        )
+    return texts
+
+
 @admin.register(Attempt)
 class AttemptAdmin(SuperuserOnly, admin.ModelAdmin):
+    """Attempts, read-only. Every column is a method returning text, so the CSV
+    export writes exactly what the list shows."""
+
     list_display = [
-        "user",
-        "quiz",
+        "student",
+        "quiz_title",
         "number",
-        "status",
-        "score",
-        "max_score",
-        "percent",
-        "started_at",
-        "submitted_at",
+        "status_label",
+        "score_text",
+        "percent_text",
+        "started",
+        "submitted",
     ]
-    list_filter = ["status", "quiz"]
-    search_fields = ["user__username"]
+    list_filter = ["status", "quiz", "submitted_at"]
+    search_fields = ["user__username", "user__display_name"]
     list_select_related = ["user", "quiz"]
     date_hierarchy = "started_at"
-    inlines = [ResponseInline]
+    empty_value_display = "—"
+    fields = [
+        "student",
+        "quiz",
+        "number",
+        "status_label",
+        "score_text",
+        "percent_text",
+        "mastery_percent",
+        "started",
+        "submitted",
+        "is_auto_submitted",
+        "graded",
+        "answer_review",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="student", ordering="user__username")
+    def student(self, obj: Attempt) -> str:
+        return str(obj.user)
+
+    @admin.display(description="quiz", ordering="quiz__key")
+    def quiz_title(self, obj: Attempt) -> str:
+        return obj.quiz.title
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, obj: Attempt) -> str:
+        return obj.get_status_display()
+
+    @admin.display(description="score", ordering="score")
+    def score_text(self, obj: Attempt) -> str:
+        if obj.score is None:
+            return ""
+        return f"{points(obj.score)} of {points(obj.max_score)}"
+
+    @admin.display(description="percent", ordering="percent")
+    def percent_text(self, obj: Attempt) -> str:
+        return "" if obj.percent is None else f"{points(obj.percent)}%"
+
+    @admin.display(description="started", ordering="started_at")
+    def started(self, obj: Attempt) -> str:
+        return local_time(obj.started_at)
+
+    @admin.display(description="submitted", ordering="submitted_at")
+    def submitted(self, obj: Attempt) -> str:
+        return local_time(obj.submitted_at)
+
+    @admin.display(description="graded")
+    def graded(self, obj: Attempt) -> str:
+        return local_time(obj.graded_at)
+
+    @admin.display(description="answers, as the student saw the questions")
+    def answer_review(self, obj: Attempt) -> str:
+        """Each question from the attempt's snapshot (never today's content), the
+        student's answer, its points and any comment. One query."""
+        questions = [
+            {
+                "response": response,
+                "options": shown_options(response.shown),
+                "answer": get_kind(response.kind).describe_answer(
+                    response.shown, response.answer
+                ),
+                # Sanitised when the curriculum was loaded.
+                "prompt_html": mark_safe(response.shown.get("prompt_html", "")),  # noqa: S308
+                "score": points(response.score),
+                "max_score": points(response.max_score),
+            }
+            for response in obj.responses.select_related("graded_by").order_by("slot")
+        ]
+        return render_to_string(
+            "admin/quizzes/attempt/review.html", {"questions": questions}
+        )
 
 
 @admin.register(Response)

@@ -29,10 +29,11 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.audit import record_action
+from accounts.models import AuditEntry, User
 from quizzes.curriculum import definition_from_rows
 from quizzes.kinds import get_kind
 from quizzes.models import Attempt, AttemptStatus, Question, Quiz, Response
@@ -161,8 +162,12 @@ def start_attempt(*, user: User, quiz: Quiz, now: datetime | None = None) -> Att
 
 @transaction.atomic
 def _create_attempt(*, user: User, quiz: Quiz, now: datetime) -> Attempt:
-    numbers = Attempt.objects.filter(user=user, quiz=quiz).aggregate(last=Max("number"))
-    used = numbers["last"] or 0
+    # Attempts still on record count against the allowance (a reset gives its try
+    # back); a new one is numbered after the highest number on record.
+    numbers = Attempt.objects.filter(user=user, quiz=quiz).aggregate(
+        last=Max("number"), used=Count("pk")
+    )
+    used = numbers["used"]
     if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
         allowed = quiz.attempts_allowed
         used_up = "the one attempt" if allowed == 1 else f"all {allowed} attempts"
@@ -182,7 +187,7 @@ def _create_attempt(*, user: User, quiz: Quiz, now: datetime) -> Attempt:
     attempt = Attempt.objects.create(
         user=user,
         quiz=quiz,
-        number=used + 1,
+        number=(numbers["last"] or 0) + 1,
         seed=secrets.randbelow(2**31),
         started_at=now,
         deadline_at=now + timedelta(minutes=limit) if limit else None,
@@ -443,10 +448,14 @@ def grade_short_answer(
 ) -> Response:
     """Record a teacher's grade for a written answer: one of its rubric levels, with
     an optional comment. When it was the attempt's last ungraded answer, the attempt
-    becomes graded with its final score. Raises GradingError for an attempt still in
-    progress, a question graded automatically, or points that are no rubric level."""
+    becomes graded with its final score. A graded answer may be graded again. Records
+    an audit entry (grade and comment before and after, the attempt's score after).
+    Raises GradingError for an attempt still in progress, a question graded
+    automatically, or points that are no rubric level."""
     now = _now(now)
-    response = Response.objects.select_related("attempt").get(pk=response.pk)
+    response = Response.objects.select_related("attempt__quiz", "attempt__user").get(
+        pk=response.pk
+    )
     attempt = response.attempt
     if attempt.is_in_progress:
         raise GradingError(
@@ -466,21 +475,70 @@ def grade_short_answer(
         )
     # Taking the attempt row first serialises two teachers grading the same attempt.
     Attempt.objects.filter(pk=attempt.pk).update(graded_at=attempt.graded_at)
+    # Read again under that lock, so "before" is what the other teacher left.
+    response.refresh_from_db(fields=["score", "teacher_comment", "graded_by"])
+    before = {
+        "score": _number(response.score),
+        "comment": response.teacher_comment,
+        "graded_by": response.graded_by_id,
+    }
     response.score = Decimal(points)
     response.teacher_comment = comment
     response.graded_by = grader
     response.graded_at = now
     response.save(update_fields=["score", "teacher_comment", "graded_by", "graded_at"])
     _update_totals(attempt, list(Response.objects.filter(attempt=attempt)), now)
+    attempt.refresh_from_db()
+    verb = "Graded" if before["score"] is None else "Changed the grade of"
+    record_action(
+        actor=grader,
+        action=AuditEntry.Action.GRADE,
+        student=attempt.user,
+        summary=(
+            f"{verb} {response.question_key} in attempt {attempt.number} at "
+            f"{attempt.quiz.key}: {points} of {_number(response.max_score)} points"
+        ),
+        details={
+            "attempt": attempt.pk,
+            "attempt_number": attempt.number,
+            "quiz": attempt.quiz.key,
+            "question": response.question_key,
+            "response": response.pk,
+            "before": before,
+            "after": {"score": points, "comment": comment, "graded_by": grader.pk},
+            "attempt_after": _attempt_state(attempt),
+        },
+    )
     return response
 
 
+def _number(value: Decimal | None) -> str | None:
+    """A score as JSON-safe text without trailing zeros ("1.5", "2")."""
+    if value is None:
+        return None
+    return format(value.normalize(), "f")
+
+
+def _attempt_state(attempt: Attempt) -> dict[str, Any]:
+    return {
+        "status": attempt.status,
+        "score": _number(attempt.score),
+        "max_score": _number(attempt.max_score),
+        "percent": _number(attempt.percent),
+    }
+
+
 @transaction.atomic
-def regrade_attempt(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
+def regrade_attempt(
+    *, attempt: Attempt, by: User | None = None, now: datetime | None = None
+) -> Attempt:
     """Grade a submitted attempt again from its stored answers and its own answer key
     snapshots; teachers' grades are kept. Content edited since the attempt started
-    plays no part, so the score is the same unless grading rules changed."""
+    plays no part, so the score is the same unless grading rules changed. Records an
+    audit entry (by `by`, None for the system) with the state before and after."""
     now = _now(now)
+    attempt.refresh_from_db()
+    before = _attempt_state(attempt)
     if (
         not Attempt.objects.filter(pk=attempt.pk)
         .exclude(status=AttemptStatus.IN_PROGRESS)
@@ -497,4 +555,81 @@ def regrade_attempt(*, attempt: Attempt, now: datetime | None = None) -> Attempt
     Response.objects.bulk_update(responses, ["score"])
     _update_totals(attempt, responses, now)
     attempt.refresh_from_db()
+    record_action(
+        actor=by,
+        action=AuditEntry.Action.REGRADE,
+        student=attempt.user,
+        summary=f"Regraded attempt {attempt.number} at {attempt.quiz.key}",
+        details={
+            "attempt": attempt.pk,
+            "attempt_number": attempt.number,
+            "quiz": attempt.quiz.key,
+            "before": before,
+            "after": _attempt_state(attempt),
+        },
+    )
     return attempt
+
+
+@transaction.atomic
+def reset_attempt(*, attempt: Attempt, by: User, reason: str) -> None:
+    """Delete a submitted or graded attempt and its answers so the student may start
+    again: the try it used is given back, and the next attempt takes the next number
+    after those still on record. First copies the attempt (number, status, score,
+    times and every answer with its score and comment) into an audit entry with the
+    reason. Raises GradingError without a reason, or for an attempt in progress (the
+    student may be answering it right now)."""
+    reason = reason.strip()
+    if not reason:
+        raise GradingError("Give a reason for resetting; it is kept in the audit log.")
+    if len(reason) > MAX_COMMENT_LENGTH or "\x00" in reason:
+        raise GradingError(
+            f"Reasons are limited to {MAX_COMMENT_LENGTH:,} characters of text."
+        )
+    # The conditional update takes the attempt's row first (as saves and grading
+    # do), so a grade given at the same moment is either copied here or refused.
+    if (
+        not Attempt.objects.filter(pk=attempt.pk)
+        .exclude(status=AttemptStatus.IN_PROGRESS)
+        .update(graded_at=F("graded_at"))
+    ):
+        if Attempt.objects.filter(pk=attempt.pk).exists():
+            raise GradingError(
+                "This attempt is still in progress; it can be reset once it is "
+                "submitted."
+            )
+        raise GradingError("This attempt has already been reset.")
+    attempt = Attempt.objects.select_related("user", "quiz").get(pk=attempt.pk)
+    answers = [
+        {
+            "question": response.question_key,
+            "kind": response.kind,
+            "answer": get_kind(response.kind).describe_answer(
+                response.shown, response.answer
+            ),
+            "score": _number(response.score),
+            "max_score": _number(response.max_score),
+            "comment": response.teacher_comment,
+            "graded_by": response.graded_by_id,
+        }
+        for response in Response.objects.filter(attempt=attempt).order_by("slot")
+    ]
+    record_action(
+        actor=by,
+        action=AuditEntry.Action.RESET_ATTEMPT,
+        student=attempt.user,
+        summary=f"Reset attempt {attempt.number} at {attempt.quiz.key}",
+        reason=reason,
+        details={
+            "attempt": attempt.pk,
+            "attempt_number": attempt.number,
+            "quiz": attempt.quiz.key,
+            "started_at": attempt.started_at.isoformat(),
+            "submitted_at": attempt.submitted_at.isoformat()
+            if attempt.submitted_at
+            else None,
+            "before": _attempt_state(attempt),
+            "answers": answers,
+        },
+    )
+    attempt.delete()

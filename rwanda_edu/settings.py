@@ -109,7 +109,7 @@ SECURE_CSP = {
 
 # --- Applications -----------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "rwanda_edu.apps.SiteAdminConfig",  # django.contrib.admin on our AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A 503 with a sentence when the database can't be reached (see the module).
+    "rwanda_edu.middleware.DatabaseUnavailableMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -180,7 +182,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _db["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
     _db["CONN_HEALTH_CHECKS"] = True
-    _db.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # Fail fast when PostgreSQL is unreachable: a student waits at most this long
+    # for the 503 page (a stopped server on the same host refuses at once).
+    _db.setdefault("OPTIONS", {})["connect_timeout"] = 3
 ATOMIC_REQUESTS = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -217,6 +221,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+
+# --- Privacy ----------------------------------------------------------------------
+# Days after a class is archived before `manage.py purge_expired_student_data`
+# removes its students' data; 0 keeps it for ever.
+_retention = os.environ.get("DJANGO_STUDENT_DATA_RETENTION_DAYS", "365").strip()
+if not (_retention.isascii() and _retention.isdigit()):
+    raise SystemExit(
+        "DJANGO_STUDENT_DATA_RETENTION_DAYS must be a whole number of days (0 keeps "
+        f"archived classes' student data for ever), not {_retention!r}."
+    )
+STUDENT_DATA_RETENTION_DAYS = int(_retention)
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "en"

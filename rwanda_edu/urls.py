@@ -5,10 +5,6 @@ from django.urls import include, path
 
 from rwanda_edu import views
 
-admin.site.site_header = "Rwanda 1994: Early Warning and Response"
-admin.site.site_title = "Rwanda 1994 admin"
-admin.site.index_title = "Classes, content and progress"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),

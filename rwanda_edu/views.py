@@ -8,6 +8,11 @@ from django.views.decorators.http import require_safe
 
 from accounts.roles import is_student
 from classrooms.views import my_work
+from rwanda_edu.middleware import (
+    RETRY_AFTER_SECONDS,
+    current_database_error,
+    database_unavailable_response,
+)
 
 
 @require_safe
@@ -32,7 +37,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        response = JsonResponse(
+            {"status": "error", "database": "unavailable"}, status=503
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
@@ -60,6 +69,10 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # A database outage that escaped DatabaseUnavailableMiddleware (e.g. saving the
+    # session on the way out) is still a 503 with its sentence, not a 500.
+    if current_database_error() is not None:
+        return database_unavailable_response(request)
     # No context processors: the database may be what failed.
     from django.template import loader
 

@@ -113,6 +113,7 @@
   let busy = false;
   const textTimers = new Map();
   const tries = new Map();
+  const unsaved = new Set(); // sections waiting to retry after a failed save
 
   function requestSave(section) {
     if (halted || submitting) return;
@@ -165,6 +166,7 @@
     } catch (error) {
       const count = (tries.get(slot) || 0) + 1;
       tries.set(slot, count);
+      unsaved.add(section);
       setStatus(section, "Not saved yet: no connection. Trying again in a few seconds…", "error");
       window.setTimeout(() => requestSave(section), RETRY_MS * Math.min(count, 6));
       return;
@@ -176,6 +178,7 @@
     } catch (error) {
       data = {};
     }
+    unsaved.delete(section);
     if (response.ok) {
       const versions = data.versions || {};
       if (versions[slot] !== undefined) {
@@ -208,6 +211,16 @@
       announce(`Question ${slot} not saved: ${message}`);
       return;
     }
+    if (response.status === 503) {
+      // The database is unreachable for a moment: the answer stays on the page and
+      // goes again after the server's Retry-After (at least the usual delay).
+      const after = Number(response.headers.get("Retry-After")) * 1000;
+      unsaved.add(section);
+      setStatus(section, "Not saved yet: the site can't reach its database. Your answer is kept on this page and will be saved when it's back. Trying again…", "error");
+      window.setTimeout(() => requestSave(section), Math.max(RETRY_MS, Math.min(after || 0, 30000)));
+      return;
+    }
+    unsaved.add(section);
     setStatus(section, "Not saved yet: the server had a problem. Trying again shortly…", "error");
     window.setTimeout(() => requestSave(section), RETRY_MS);
   }
@@ -289,7 +302,7 @@
 
   window.addEventListener("beforeunload", (event) => {
     if (submitting || halted) return;
-    if (busy || queue.length) {
+    if (busy || queue.length || unsaved.size) {
       event.preventDefault();
       event.returnValue = "";
     }

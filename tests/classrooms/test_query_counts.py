@@ -131,7 +131,8 @@ def test_teacher_pages_are_a_fixed_number_of_queries(
     client.force_login(teacher)
     # Each page: the session, the user, the Teachers group check, then its own.
     pages = {
-        reverse("classrooms:teach"): 4,
+        # /teach/: the classes, then their pulse (reports.summaries_for_classrooms).
+        reverse("classrooms:teach"): 4 + 8,
         room.get_absolute_url(): 7,
         reverse("classrooms:roster", args=[room.pk]): 5,
         reverse("classrooms:co_teachers", args=[room.pk]): 5,

@@ -62,6 +62,21 @@ def teacher_urls(classroom_pk, assignment_pk, student_pk, user_pk):
             "post",
             reverse(name + "extension_revoke", kwargs={**a, "student_pk": student_pk}),
         ),
+        # Progress (issue #6)
+        ("get", reverse(name + "progress", kwargs=c)),
+        ("get", reverse(name + "progress_csv", kwargs=c)),
+        ("get", reverse(name + "progress_print", kwargs=c)),
+        (
+            "get",
+            reverse(name + "student_detail", kwargs={**c, "student_pk": student_pk}),
+        ),
+        (
+            "get",
+            reverse(
+                name + "student_table_csv",
+                kwargs={**c, "student_pk": student_pk, "table": "attempts"},
+            ),
+        ),
     ]
 
 

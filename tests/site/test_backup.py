@@ -1,3 +1,4 @@
+import re
 import sqlite3
 
 import pytest
@@ -46,3 +47,18 @@ def test_backup_refuses_to_overwrite(sqlite_file_db, tmp_path):
 def test_backup_on_postgresql_points_to_pg_dump():
     with pytest.raises(CommandError, match="pg_dump"):
         call_command("backup")
+
+
+def test_backup_checks_a_database_whose_constraints_use_regexp(
+    sqlite_file_db, tmp_path, capsys
+):
+    """integrity_check evaluates CHECK constraints; the join code's uses REGEXP,
+    which only Django's own connections define."""
+    with sqlite3.connect(sqlite_file_db) as live:
+        live.create_function("REGEXP", 2, lambda p, s: bool(re.search(p, s)))
+        live.execute(
+            "CREATE TABLE classroom (code TEXT CHECK (code REGEXP '^[A-Z0-9]{6}$'))"
+        )
+        live.execute("INSERT INTO classroom (code) VALUES ('ABC234')")
+    call_command("backup", str(tmp_path / "copy.sqlite3"))
+    assert "integrity ok" in capsys.readouterr().out

@@ -1,0 +1,136 @@
+"""The admin as a teacher, in a real browser on the demo class (the real curriculum
+and `seed_demo`), desktop and phone: the index shows "Your classes", the class page
+its summary and the Progress tool, and two short answers are graded in the queue
+with the page's script (no reload). Every page is axe-checked and CSP-clean. Three
+axe rules are switched off on admin pages because they fail on Django's own markup,
+not ours: the tabular inline's inputs have column headers but no labels ("label",
+"select-name"), and the filter_horizontal widget puts aria-label on a span
+("aria-prohibited-attr"). Screenshots go to /tmp/shots/b/."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from classrooms.demo import TEACHER_PASSWORD, TEACHER_USERNAME
+from classrooms.models import Classroom
+from quizzes.models import AttemptStatus, Response
+from tests.e2e.conftest import AXE_SOURCE, AXE_TAGS, DESKTOP, PHONE
+
+SHOTS = Path("/tmp/shots/b")
+VIEWPORTS = pytest.mark.parametrize(
+    "viewport", [DESKTOP, PHONE], ids=["desktop", "phone"]
+)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_curriculum", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    return Classroom.objects.get(owner__username=TEACHER_USERNAME)
+
+
+DJANGO_MARKUP_RULES = ("label", "select-name", "aria-prohibited-attr")
+
+
+@pytest.fixture
+def visit(page, live_server, problems):
+    """Open an admin path, wait for it, and check its accessibility (axe, WCAG 2.2
+    A/AA, no serious or critical violations) but for DJANGO_MARKUP_RULES."""
+
+    def _visit(path: str):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == 200, path
+        page.evaluate(AXE_SOURCE)
+        options = {
+            "runOnly": {"type": "tag", "values": AXE_TAGS},
+            "rules": {rule: {"enabled": False} for rule in DJANGO_MARKUP_RULES},
+        }
+        result = page.evaluate("options => axe.run(document, options)", options)
+        serious = [
+            {"id": v["id"], "targets": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]
+            if v["impact"] in {"serious", "critical"}
+        ]
+        assert serious == [], f"{page.url}\n" + json.dumps(serious, indent=2)
+        return response
+
+    return _visit
+
+
+def shoot(page, name: str, viewport) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    width = "phone" if viewport == PHONE else "desktop"
+    page.screenshot(path=str(SHOTS / f"e2e-{name}-{width}.png"), full_page=True)
+
+
+def sign_in(page, live_server) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(TEACHER_USERNAME)
+    page.locator("#id_password").fill(TEACHER_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def waiting_question(classroom) -> str:
+    """A short-answer question of the demo class with at least two answers to grade."""
+    keys = list(
+        Response.objects.filter(
+            kind="short_answer",
+            score__isnull=True,
+            answer__isnull=False,
+            attempt__status=AttemptStatus.SUBMITTED,
+            attempt__user__enrollments__classroom=classroom,
+        ).values_list("question_key", flat=True)
+    )
+    return next(key for key in keys if keys.count(key) >= 2)
+
+
+@pytest.mark.django_db(transaction=True)
+@VIEWPORTS
+def test_teacher_grades_two_answers_without_leaving_the_page(
+    page, visit, live_server, demo, viewport
+):
+    page.set_viewport_size(viewport)
+    sign_in(page, live_server)
+
+    visit("/admin/")
+    expect(page.get_by_role("heading", name="Your classes")).to_be_visible()
+    expect(page.locator(".class-card").first).to_contain_text(demo.name)
+    shoot(page, "index", viewport)
+
+    visit(f"/admin/classrooms/classroom/{demo.pk}/change/")
+    expect(page.get_by_role("link", name="Progress", exact=True)).to_be_visible()
+    visit("/admin/classrooms/classroom/")
+    expect(page.locator("td.field-students").first).to_have_text("25")
+    shoot(page, "classes", viewport)
+
+    visit("/admin/grading/")
+    shoot(page, "queue", viewport)
+    key = waiting_question(demo)
+    visit(f"/admin/grading/{key}/")
+    page.evaluate("window.notReloaded = true")
+    rows = page.locator(".grading-row")
+    for index in (0, 1):
+        row = rows.nth(index)
+        row.get_by_label("Score").select_option(index=2)
+        row.get_by_label("Comment for the student (optional)").fill("Well argued.")
+        row.get_by_role("button", name="Save grade").click()
+        expect(row.locator("[data-grade-state]")).to_contain_text("Graded:")
+    assert page.evaluate("window.notReloaded") is True
+    shoot(page, "graded", viewport)
+    graded = Response.objects.filter(question_key=key, graded_at__isnull=False)
+    assert graded.count() >= 2
+
+    # A refused grade is a sentence beside the row, still without a reload.
+    row = rows.nth(2) if rows.count() > 2 else rows.nth(0)
+    row.locator("select").evaluate(
+        "select => { select.options[select.options.length - 1].value = '99'; }"
+    )
+    row.locator("select").select_option(index=row.locator("option").count() - 1)
+    row.get_by_role("button").click()
+    expect(row.locator("[data-grade-error]")).to_contain_text("Choose one of")
+    assert page.evaluate("window.notReloaded") is True
