@@ -47,8 +47,11 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
+# Two worker processes by default (these machines have two cores); TEST_WORKERS=0
+# runs in one process, PYTEST_ARGS passes anything else (e.g. -m "not e2e").
+TEST_WORKERS ?= 2
 test: setup browser
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
