@@ -34,9 +34,9 @@ from quizzes.services import (
 )
 
 TEACHER_USERNAME = "demo_teacher"
-TEACHER_PASSWORD = "demo-teacher-1994"
+TEACHER_PASSWORD = "demo-teacher-1994"  # nosec B105: the demo's published login
 TEACHER_NAME = "Ms Mukamana"
-STUDENT_PASSWORD = "demo-student-1994"
+STUDENT_PASSWORD = "demo-student-1994"  # nosec B105: the demo's published login
 CLASS_NAME = "World History 10"
 CLASS_SECTION = "Period 3"
 CLASS_TIME_ZONE = "Africa/Kigali"
@@ -193,7 +193,7 @@ def seed_demo_class(*, now: datetime | None = None) -> list[Login]:
         classroom=classroom, joined_at__gt=now - timedelta(days=21)
     ).update(joined_at=_local(now, classroom, -22, 8))
 
-    rng = random.Random(1994)
+    rng = random.Random(1994)  # nosec B311: demo data, reproducible on purpose
     for number, kind, opens_in, due_in, weights in SCHEDULE:
         lesson = lessons[number]
         assignment = _assignment(
@@ -217,7 +217,7 @@ def seed_demo_class(*, now: datetime | None = None) -> list[Login]:
                 assignment=assignment,
                 plan=plan,
                 teacher=teacher,
-                rng=random.Random(f"{student.username}:{number}"),
+                rng=random.Random(f"{student.username}:{number}"),  # nosec B311: demo data, reproducible
                 now=now,
             )
     _chosen_students_assignment(classroom, lessons, students, teacher, now)

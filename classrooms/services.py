@@ -35,7 +35,7 @@ JOIN_FAILURE_LIMIT = 10
 JOIN_FAILURE_WINDOW = timedelta(minutes=10)
 # Lower-case letters and digits without the look-alikes (0/o, 1/l/i), in two groups
 # of four: about 40 bits, typed once from a login card and then replaced.
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # nosec B105: an alphabet
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,7 @@ def join_classroom(*, student: User, typed_code: str) -> JoinOutcome:
     if refusal is not None:
         _record_join_failure(student=student, now=now)
         raise refusal
-    assert classroom is not None
+    assert classroom is not None  # nosec B101: narrows the type only
     with transaction.atomic():
         enrollment, created = Enrollment.objects.get_or_create(
             classroom=classroom,

@@ -532,7 +532,7 @@ class _Loader:
             self.errors.append(f"{shown}: the file is not UTF-8 text ({error.reason})")
             return None
         try:
-            return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader
+            return yaml.load(text, Loader=_StrictLoader)  # nosec B506 # noqa: S506 - a SafeLoader
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = (

@@ -459,7 +459,7 @@ def load_quiz_content(root: Path, catalogue: Catalogue) -> QuizContent:
     for path in sorted((folder / "modules").glob("*/quiz.yaml")):
         shown = path.relative_to(folder.parent).as_posix()
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # nosec B506 # noqa: S506
         except UnicodeDecodeError as error:
             errors.append(f"{shown}: the file is not UTF-8 text ({error.reason})")
             continue

@@ -212,7 +212,7 @@ def _snapshot(attempt: Attempt, slot: int, question: Question) -> Response:
     """A Response row holding the question as this attempt shows it."""
     kind = get_kind(question.kind)
     # Seeded per question, so one question's shuffle never depends on another's.
-    rng = random.Random(f"{attempt.seed}:{question.key}")
+    rng = random.Random(f"{attempt.seed}:{question.key}")  # nosec B311: shuffling, seeded by secrets
     shown, answer_key = kind.build_snapshot(definition_from_rows(question), rng)
     source = question.source
     section = question.section

@@ -33,7 +33,7 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 TESTING = "pytest" in sys.modules
 
 # --- Secret key -------------------------------------------------------------------
-_DEV_SECRET_KEY = "django-insecure-local-development-only-never-use-in-production"
+_DEV_SECRET_KEY = "django-insecure-local-development-only-never-use-in-production"  # nosec B105: refused in production
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not DEBUG and (
     len(SECRET_KEY) < 50
