@@ -50,7 +50,8 @@ browser:
 # Two worker processes by default (these machines have two cores); TEST_WORKERS=0
 # runs in one process, PYTEST_ARGS passes anything else (e.g. -m "not e2e").
 TEST_WORKERS ?= 2
-test: setup browser
+# static: the tests that start the site with production settings read the manifest.
+test: static browser
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
