@@ -20,7 +20,9 @@ def test_student_signs_up_signs_out_and_signs_in_again(page, visit, viewport):
     check_accessibility(page)
 
     _open_menu_on_phone(page, viewport)
-    page.get_by_role("button", name="Sign out").click()
+    # Wait for the next page: opening the menu on the old one would race it.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
     _open_menu_on_phone(page, viewport)
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
@@ -33,7 +35,8 @@ def test_student_signs_up_signs_out_and_signs_in_again(page, visit, viewport):
     )
     check_accessibility(page)
     page.locator("#id_password").fill("kigali-hills-1994")
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     _open_menu_on_phone(page, viewport)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 

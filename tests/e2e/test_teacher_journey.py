@@ -140,8 +140,8 @@ def test_a_teacher_follows_the_class_from_grid_to_answer_to_grade(
 
     # A second teacher sees none of it, on the dashboard or in the admin.
     create_teacher(username="mr_other", password="other-teacher-pass")
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
     sign_in(page, live_server, "mr_other", "other-teacher-pass")
     for path in (
         f"/teach/classes/{demo.pk}/progress/",
