@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import random
 import sys
 import threading
@@ -33,8 +34,10 @@ from bench.harness import (
     OUT,
     Load,
     Server,
+    cpu_seconds_of,
     fresh_database,
     peak_rss_mb,
+    postgres_pids,
     prepare,
     probe,
     production_env,
@@ -221,10 +224,15 @@ def main(argv: list[str] | None = None) -> int:
         sampler = threading.Thread(target=sample_rss, args=(server, stop, peaks))
         sampler.start()
         cpu_before = server.cpu_seconds()
+        client_before = time.process_time()
+        database_before = cpu_seconds_of(postgres_pids())
         seconds = asyncio.run(
             burst("127.0.0.1", args.port, classes, burst_timings, acks)
         )
         burst_cpu = server.cpu_seconds() - cpu_before
+        client_cpu = time.process_time() - client_before
+        # Backends that ended during the burst are not counted: a lower bound.
+        database_cpu = cpu_seconds_of(postgres_pids()) - database_before
         stop.set()
         sampler.join()
         for pid, mb in peak_rss_mb(server.worker_pids()).items():
@@ -351,9 +359,16 @@ def main(argv: list[str] | None = None) -> int:
             f"{saves_acknowledged - len(lost)} stored with their value.",
             f'"database is locked" in the server log: {locked}; server errors: '
             f"{server_errors}.",
-            f"Server CPU during the burst: {burst_cpu:.1f} s for {requests} requests "
+            f"CPU during the {seconds:.0f} s burst, of the "
+            f"{(os.cpu_count() or 1) * seconds:.0f} s the machine's cores offer: "
+            f"gunicorn workers {burst_cpu:.1f} s for {requests} requests "
             f"({burst_cpu * 1000 / max(1, requests):.0f} ms each on average), "
-            "whatever else the machine was doing.",
+            + (
+                f"PostgreSQL at least {database_cpu:.1f} s, "
+                if args.db == "postgres"
+                else ""
+            )
+            + f"the load client {client_cpu:.1f} s.",
             "Peak resident memory per worker (VmHWM): "
             + ", ".join(f"{mb:.0f} MB" for mb in sorted(peaks.values())),
             f"Data: {json.dumps(generated['rows'])}. Queries/req from a Django "

@@ -112,15 +112,7 @@ class Server:
     def cpu_seconds(self) -> float:
         """CPU time (user + system) the workers have used so far: unlike latency,
         it does not grow when other programs crowd the machine."""
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0.0
-        for pid in self.worker_pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += (int(fields[11]) + int(fields[12])) / ticks
-        return total
+        return cpu_seconds_of(self.worker_pids())
 
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
@@ -269,6 +261,31 @@ def report(title: str, loads: list[Load], floor: Load | None, notes: list[str]) 
     with RESULTS.open("a") as results:
         results.write(text + "\n")
     return text
+
+
+def cpu_seconds_of(pids: list[int]) -> float:
+    """CPU time (user + system) used so far by the processes `pids`, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def postgres_pids() -> list[int]:
+    """The local PostgreSQL server's processes (its backends do the queries' work)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if stat.read_text().strip().startswith("postgres"):
+                pids.append(int(stat.parent.name))
+        except OSError:
+            continue
+    return pids
 
 
 def fresh_database(engine: str, name: str) -> str:
