@@ -1,14 +1,83 @@
 import json
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from accounts.models import AuditEntry, LoginThrottle, User
 
+# Ids above this overflow the database's integer (a 500 on SQLite).
+MAX_ID = 2**63 - 1
+SELECTION_REFUSED = (
+    "Some of the selected rows are not in this list: they may have been deleted, "
+    "or they are not yours to open. Nothing was done; go back to the list and "
+    "choose again."
+)
+
+
+def admin_refusal(
+    model_admin,
+    request,
+    *,
+    title: str,
+    sentences: list[str],
+    status: int,
+    back_url: str = "",
+    back_label: str = "",
+) -> TemplateResponse:
+    """A page in the admin that says, in sentences, why nothing was done, with a
+    link back (by default to the page posted from: the list, with its filters)."""
+    request.current_app = model_admin.admin_site.name
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "subtitle": None,
+        "sentences": sentences,
+        "opts": model_admin.opts,
+        "back_url": back_url or request.get_full_path(),
+        "back_label": back_label,
+    }
+    return TemplateResponse(request, "admin/refusal.html", context, status=status)
+
+
+class SelectionInScopeMixin:
+    """An action runs on exactly the rows posted, or not at all. Django quietly drops
+    the selected ids that are not in the list's queryset (another teacher's rows,
+    rows deleted since, ids typed by hand) and runs the action on the rest: an empty
+    CSV, a reset of fewer attempts than chosen. Here such a request is refused whole
+    with 404 and a sentence, and "not yours" answers as "doesn't exist", so ids
+    reveal nothing. One query (a count) before the action."""
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if selected and not self._selection_in(queryset, selected):
+            return admin_refusal(
+                self,
+                request,
+                title="Nothing was done",
+                sentences=[SELECTION_REFUSED],
+                status=404,
+            )
+        return super().response_action(request, queryset, *args, **kwargs)
+
+    def _selection_in(self, queryset, selected: list[str]) -> bool:
+        ids = set()
+        for value in selected:
+            try:
+                pk = self.opts.pk.to_python(value)
+            except ValidationError:
+                return False
+            if pk is None or (isinstance(pk, int) and not 0 < pk <= MAX_ID):
+                return False
+            ids.add(pk)
+        return queryset.filter(pk__in=ids).count() == len(ids)
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SelectionInScopeMixin, DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (
@@ -21,7 +90,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(LoginThrottle)
-class LoginThrottleAdmin(admin.ModelAdmin):
+class LoginThrottleAdmin(SelectionInScopeMixin, admin.ModelAdmin):
     """Locked or failing usernames; deleting a row (or the action) unlocks it."""
 
     list_display = ("username", "failure_count", "first_failure_at", "locked_until")
@@ -41,7 +110,7 @@ class LoginThrottleAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(SelectionInScopeMixin, admin.ModelAdmin):
     """The audit log, read-only: who did what to whose record, when and why. Here for
     administrators; the teacher-scoped admin (classrooms/admin.py) shows a teacher
     the entries about their students and their own actions."""

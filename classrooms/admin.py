@@ -8,14 +8,23 @@ read-only here: grades change in the grading queue, attempts only by the audited
 reset action. New classes get their join code from the service."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import label_for_field, lookup_field
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import label_for_field, lookup_field, unquote
 from django.contrib.admin.widgets import AutocompleteSelect, ForeignKeyRawIdWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
-from accounts.admin import AuditEntryAdmin
+from accounts.admin import (
+    AuditEntryAdmin,
+    SelectionInScopeMixin,
+    UserAdmin,
+    admin_refusal,
+)
 from accounts.models import AuditEntry, User
 from accounts.roles import is_admin, is_teacher
 from classrooms import services
@@ -26,6 +35,7 @@ from classrooms.exports import csv_response
 from classrooms.forms import IdsChoiceField
 from classrooms.grading import scope_to_students, student_ids_for_admin
 from classrooms.models import Assignment, Classroom, Enrollment, Extension
+from classrooms.privacy import delete_student, deletion_refusal
 from classrooms.reports import progress_table_for_classroom, summaries_for_classrooms
 from lessons.admin import LessonProgressAdmin, SectionProgressAdmin
 from lessons.models import LessonProgress, SectionProgress
@@ -109,7 +119,7 @@ def _summary_column(name: str):
 
 
 @admin.register(Classroom)
-class ClassroomAdmin(admin.ModelAdmin):
+class ClassroomAdmin(SelectionInScopeMixin, admin.ModelAdmin):
     """Classes, with each class's summary (the dashboard's numbers: students on the
     roster, and how many of them started, completed, mastered or are overdue) and a
     "Progress" object tool opening the class grid."""
@@ -206,7 +216,31 @@ class ClassroomAdmin(admin.ModelAdmin):
         ]
         if not is_admin(request.user):
             fields.remove("owner")
+            # Not a picker of every teacher in the school: the class's co-teachers,
+            # read-only, and a link to the dashboard page that adds one by exact
+            # username (so a teacher never browses the list of teachers).
+            fields[fields.index("co_teachers")] = "co_teacher_list"
         return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not is_admin(request.user):
+            fields.append("co_teacher_list")
+        return fields
+
+    @admin.display(description="Co-teachers")
+    def co_teacher_list(self, obj: Classroom):
+        """The class's co-teachers, each by name, and where to change them. One
+        query."""
+        if obj is None or obj.pk is None:
+            return "Once the class is saved, add co-teachers from its dashboard page."
+        teachers = obj.co_teachers.order_by("display_name", "username")
+        names = format_html_join(", ", "{}", ((str(t),) for t in teachers))
+        return format_html(
+            '{} <a href="{}">Add or remove co-teachers on the class\'s dashboard</a>',
+            names or "None yet.",
+            reverse("classrooms:co_teachers", args=[obj.pk]),
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "co_teachers":
@@ -226,7 +260,9 @@ class ClassroomAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(AutocompleteIdsMixin, StudentChoicesMixin, admin.ModelAdmin):
+class EnrollmentAdmin(
+    SelectionInScopeMixin, AutocompleteIdsMixin, StudentChoicesMixin, admin.ModelAdmin
+):
     list_display = ("student", "classroom", "method", "joined_at", "removed_at")
     list_filter = (
         "method",
@@ -253,7 +289,7 @@ class ExtensionInline(StudentChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(AutocompleteIdsMixin, admin.ModelAdmin):
+class AssignmentAdmin(SelectionInScopeMixin, AutocompleteIdsMixin, admin.ModelAdmin):
     list_display = (
         "lesson",
         "kind",
@@ -395,7 +431,7 @@ class ClassroomFilter(admin.SimpleListFilter):
         )
 
 
-class TeacherScopedAdmin:
+class TeacherScopedAdmin(SelectionInScopeMixin):
     """Read-only records of students' work: a teacher with the view permission sees
     the rows of their own students, an administrator all rows. Nobody adds, changes
     or deletes them here."""
@@ -618,3 +654,119 @@ class ScopedAuditEntryAdmin(TeacherScopedAdmin, AuditEntryAdmin):
         if students is None:
             return entries
         return entries.filter(Q(student__in=students) | Q(actor=request.user))
+
+
+# --- Accounts: deleting a student is the dashboard's deletion -----------------------
+
+NOT_ON_YOUR_ROSTERS = (
+    "This student is on none of your classes' rosters; only an administrator can "
+    "delete them."
+)
+STAFF_ACCOUNT = (
+    "Only an administrator can delete a teacher's or an administrator's account."
+)
+
+
+def _is_student_account(user: User) -> bool:
+    return not (user.is_staff or user.is_superuser)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StudentDeletingUserAdmin(UserAdmin):
+    """Accounts. Deleting a student here, from their page or with "Delete selected",
+    is the dashboard's deletion (classrooms.privacy.delete_student): the same rule
+    and the same `delete_student` audit entry, whoever deletes. Anyone but an
+    administrator deletes only a student on one of their classes' rosters whose
+    every class is theirs; staff accounts only an administrator deletes, as Django
+    does. A selection with any refused account is refused whole."""
+
+    actions = ["delete_selected"]
+
+    def refusal_for(self, request, user: User) -> str:
+        """Why the request's user may not delete `user` here, or "". One or two
+        queries for a student."""
+        if not _is_student_account(user):
+            return "" if is_admin(request.user) else STAFF_ACCOUNT
+        if not is_admin(request.user) and not (
+            _own_students(request).filter(pk=user.pk).exists()
+        ):
+            return NOT_ON_YOUR_ROSTERS
+        return deletion_refusal(student=user, by=request.user)
+
+    def _refused(self, request, users, back_url: str = "", back_label: str = ""):
+        sentences = [
+            f"{user.username}: {why}"
+            for user in users
+            if (why := self.refusal_for(request, user))
+        ]
+        if not sentences:
+            return None
+        return admin_refusal(
+            self,
+            request,
+            title="Nothing was deleted",
+            sentences=sentences,
+            status=403,
+            back_url=back_url,
+            back_label=back_label,
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        user = self.get_object(request, unquote(object_id))
+        if user is not None and self.has_delete_permission(request, user):
+            change_url = reverse("admin:accounts_user_change", args=[user.pk])
+            refused = self._refused(
+                request, [user], back_url=change_url, back_label="Back to the account"
+            )
+            if refused is not None:
+                return refused
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(
+        description="Delete selected %(verbose_name_plural)s", permissions=["delete"]
+    )
+    def delete_selected(self, request, queryset):
+        """Django's confirmation and deletion, after this admin's rule."""
+        refused = self._refused(request, list(queryset))
+        if refused is not None:
+            return refused
+        return django_delete_selected(self, request, queryset)
+
+    def get_deleted_objects(self, objs, request):
+        """Django refuses a deletion when the related rows' admins don't allow
+        deleting them (attempts, reading progress: read-only everywhere), so no
+        student with work could be deleted here. A student's work goes with them by
+        the privacy rule already checked, so only staff accounts are held to it."""
+        objs = list(objs)
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        staff = [user for user in objs if not _is_student_account(user)]
+        if len(staff) < len(objs):
+            perms_needed = (
+                super().get_deleted_objects(staff, request)[2] if staff else set()
+            )
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        if _is_student_account(obj):
+            try:
+                delete_student(student=obj, by=request.user)
+            except ValidationError as error:
+                # They joined another teacher's class since the check.
+                raise PermissionDenied(" ".join(error.messages)) from None
+        else:
+            super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            if _is_student_account(user):
+                self.delete_model(request, user)
+        staff = [user.pk for user in users if not _is_student_account(user)]
+        if staff:
+            super().delete_queryset(request, queryset.filter(pk__in=staff))

@@ -513,3 +513,216 @@ def test_hiding_names_while_grading_shows_no_student_names(client, teacher, worl
     hidden = client.get(url + "?anonymous=1")
     assert "amara" not in hidden.text
     assert f"Answer {written(world['my_attempt']).pk}" in hidden.text
+
+
+# --- Actions on ids outside the user's list ---------------------------------------
+
+REFUSED = "Some of the selected rows are not in this list"
+MISSING_IDS = ["999999", "abc", "99999999999999999999", "-1"]
+
+
+def without_tokens(html: str) -> str:
+    """The page without its per-request CSRF token and script nonces."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.sub(r'nonce="[^"]*"', "", html)
+
+
+def _attempts(world):
+    return world["my_attempt"].pk, world["their_attempt"].pk
+
+
+def _classes(world):
+    return world["assignment"].classroom_id, world["foreign_assignment"].classroom_id
+
+
+def _assignments(world):
+    return world["assignment"].pk, world["foreign_assignment"].pk
+
+
+def _enrollments(world):
+    return (
+        world["mine"].enrollments.get().pk,
+        world["theirs"].enrollments.get().pk,
+    )
+
+
+def _later(world) -> str:
+    assignment = world["assignment"]
+    later = assignment.due_at + timedelta(days=3)
+    return timezone.localtime(later, assignment.classroom.zone).strftime(
+        "%Y-%m-%dT%H:%M"
+    )
+
+
+def _state(world) -> dict:
+    """What any of the actions below could change."""
+    return {
+        "attempts": sorted(Attempt.objects.values_list("pk", flat=True)),
+        "due": sorted(
+            world["assignment"].__class__.objects.values_list("pk", "due_at")
+        ),
+        "extensions": Extension.objects.count(),
+        "enrollments": sorted(
+            world["mine"].enrollments.model.objects.values_list("pk", flat=True)
+        ),
+        "audit": AuditEntry.objects.count(),
+    }
+
+
+# (changelist, action, (own id, foreign id), extra POST data, the own run's status
+# and what it changes).
+ACTIONS = [
+    ("quizzes_attempt", "export_csv", _attempts, {}, 200),
+    ("quizzes_attempt", "reset_attempts", _attempts, {}, 200),
+    (
+        "quizzes_attempt",
+        "reset_attempts",
+        _attempts,
+        {"apply": "1", "reason": "Fire alarm."},
+        302,
+    ),
+    ("classrooms_classroom", "export_grades", _classes, {}, 200),
+    ("classrooms_assignment", "extend_due_date", _assignments, {}, 200),
+    (
+        "classrooms_assignment",
+        "extend_due_date",
+        _assignments,
+        {"apply": "1", "scope": "class", "due_at": _later},
+        302,
+    ),
+    ("classrooms_assignment", "delete_selected", _assignments, {}, 200),
+    ("classrooms_assignment", "delete_selected", _assignments, {"post": "yes"}, 302),
+    ("classrooms_enrollment", "delete_selected", _enrollments, {}, 200),
+    ("classrooms_enrollment", "delete_selected", _enrollments, {"post": "yes"}, 302),
+]
+ACTION_IDS = [
+    f"{model}:{action}{':apply' if extra else ''}"
+    for model, action, _, extra, _ in ACTIONS
+]
+
+
+def _post(client, world, model, action, ids, extra):
+    data = {
+        "action": action,
+        "_selected_action": ids,
+        **{
+            key: value(world) if callable(value) else value
+            for key, value in extra.items()
+        },
+    }
+    return client.post(reverse(f"admin:{model}_changelist"), data)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model", "action", "pks", "extra", "done"), ACTIONS, ids=ACTION_IDS
+)
+def test_an_action_on_rows_outside_the_teachers_list_is_refused_whole(
+    client,
+    teacher,
+    world,
+    model,
+    action,
+    pks,
+    extra,
+    done,
+    django_assert_max_num_queries,
+):
+    own, foreign = pks(world)
+    client.force_login(teacher)
+    before = _state(world)
+    answers = []
+    for ids in ([foreign], [own, foreign], *([own, bad] for bad in MISSING_IDS)):
+        # The class list computes its page's summaries before any action (8).
+        with django_assert_max_num_queries(17):
+            response = _post(client, world, model, action, [str(i) for i in ids], extra)
+        assert response.status_code == 404, ids
+        assert REFUSED in unescape(response.text), ids
+        assert "Content-Disposition" not in response
+        assert "bosco" not in response.text and "Civics" not in response.text
+        answers.append(without_tokens(response.text))
+        assert _state(world) == before, ids
+    # "Not yours" and "doesn't exist" read the same.
+    assert len(set(answers)) == 1
+    # The teacher's own row alone: the action runs.
+    response = _post(client, world, model, action, [str(own)], extra)
+    assert response.status_code == done, response.text[:500]
+    assert REFUSED not in response.text
+
+
+@pytest.mark.django_db
+def test_own_rows_run_the_action_and_change_what_it_says(client, teacher, world):
+    """The refusals above change nothing; the same requests on the teacher's own rows
+    do their work (the export has the row, the reset removes the attempt)."""
+    client.force_login(teacher)
+    own, _ = _attempts(world)
+    export = _post(client, world, "quizzes_attempt", "export_csv", [str(own)], {})
+    assert export["Content-Type"].startswith("text/csv") and "amara" in export.text
+    _post(
+        client,
+        world,
+        "quizzes_attempt",
+        "reset_attempts",
+        [str(own)],
+        {"apply": "1", "reason": "Fire alarm."},
+    )
+    assert not Attempt.objects.filter(pk=own).exists()
+    enrollment, _ = _enrollments(world)
+    _post(
+        client,
+        world,
+        "classrooms_enrollment",
+        "delete_selected",
+        [str(enrollment)],
+        {"post": "yes"},
+    )
+    assert not world["mine"].enrollments.exists()
+
+
+@pytest.mark.django_db
+def test_an_administrator_is_refused_only_ids_that_do_not_exist(admin_client, world):
+    both = [str(pk) for pk in _attempts(world)]
+    export = admin_client.post(
+        reverse("admin:quizzes_attempt_changelist"),
+        {"action": "export_csv", "_selected_action": both},
+    )
+    assert export.status_code == 200 and "outsider" in export.content.decode()
+    for model, action in (
+        ("quizzes_attempt", "export_csv"),
+        ("accounts_user", "delete_selected"),
+        ("accounts_loginthrottle", "unlock"),
+    ):
+        missing = admin_client.post(
+            reverse(f"admin:{model}_changelist"),
+            {"action": action, "_selected_action": [*both, "999999"], "post": "yes"},
+        )
+        assert missing.status_code == 404 and REFUSED in unescape(missing.text), model
+    assert Attempt.objects.count() == 2
+    assert world["mine"].__class__.objects.filter(username="bosco").exists()
+
+
+def test_every_admin_a_teacher_opens_refuses_selections_outside_its_list():
+    """One rule for every scoped admin (each model a teacher has a permission on),
+    and the accounts' admins, including any added later."""
+    from django.contrib import admin
+
+    from accounts.admin import SelectionInScopeMixin
+    from accounts.services import TEACHER_PERMISSIONS
+
+    scoped = {
+        name.split(".")[0] + "." + name.split("_", 1)[1] for name in TEACHER_PERMISSIONS
+    }
+    registry = admin.site._registry
+    checked = [
+        model._meta.label_lower
+        for model in registry
+        if model._meta.label_lower in scoped or model._meta.app_label == "accounts"
+    ]
+    assert len(checked) >= 9
+    missing = [
+        model._meta.label
+        for model, model_admin in registry.items()
+        if model._meta.label_lower in checked
+        and not isinstance(model_admin, SelectionInScopeMixin)
+    ]
+    assert missing == []

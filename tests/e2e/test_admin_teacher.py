@@ -134,3 +134,31 @@ def test_teacher_grades_two_answers_without_leaving_the_page(
     row.get_by_role("button").click()
     expect(row.locator("[data-grade-error]")).to_contain_text("Choose one of")
     assert page.evaluate("window.notReloaded") is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_lists_and_the_grading_queue_never_scroll_sideways_on_a_phone(
+    page, visit, live_server, demo
+):
+    """At 390×844 the page itself is no wider than the screen (a wide table
+    scrolls in its own box), even with a long unbroken class name and quiz title,
+    which once widened the grading queue's class menu and its rows."""
+    from quizzes.models import Quiz
+
+    Classroom.objects.filter(pk=demo.pk).update(name="Ubumwe" * 16)
+    Quiz.objects.update(title="Warnings" * 12)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server)
+    for path in [
+        "/admin/quizzes/attempt/",
+        "/admin/quizzes/response/",
+        "/admin/classrooms/classroom/",
+        "/admin/grading/",
+        f"/admin/grading/{waiting_question(demo)}/",
+    ]:
+        visit(path)
+        widths = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert widths[0] <= widths[1], f"{path}: {widths}"
+    shoot(page, "question-long-names", PHONE)

@@ -579,16 +579,16 @@ def _action_data(victim, label, action):
     return data
 
 
-# "model label:action" → statuses, for the action run on the owner's record. The
-# admin runs an action on the selection as the user's own list filters it, so the
-# other teacher's run holds nothing of theirs (an empty export, an empty form). A new
+# "model label:action" → statuses, for the action run on the owner's record. A
+# selection with a row outside the user's own list is refused whole, 404 as for a
+# missing id (SelectionInScopeMixin), so the other teacher's run does nothing. A new
 # admin action without a line here fails the matrix (KeyError).
 ADMIN_ACTIONS = {
     "accounts.loginthrottle:unlock": admin(superuser=302, rest=403),
-    "classrooms.classroom:export_grades": admin(rest=200),
-    "classrooms.assignment:extend_due_date": admin(other_teacher=302, rest=200),
-    "quizzes.attempt:export_csv": admin(rest=200),
-    "quizzes.attempt:reset_attempts": admin(rest=200),
+    "classrooms.classroom:export_grades": admin(other_teacher=404, rest=200),
+    "classrooms.assignment:extend_due_date": admin(other_teacher=404, rest=200),
+    "quizzes.attempt:export_csv": admin(other_teacher=404, rest=200),
+    "quizzes.attempt:reset_attempts": admin(other_teacher=404, rest=200),
 }
 
 
