@@ -3,7 +3,8 @@ class, the answers behind each number, and one attempt as the student saw it.
 
 Whose work counts. The students are the class's active roster. For each of them one
 attempt counts, the *counting attempt*, chosen among their finished attempts
-(submitted or graded) at the quiz by the quiz's own rule, as the class grid does:
+(submitted or graded) at the quiz by the quiz's own rule, decided for the class grid
+and these reports alike by `selectors.counting_attempt`:
 
 - "latest": the finished attempt with the highest number;
 - "best": the graded attempt with the highest percent (the earlier one on a tie);
@@ -41,17 +42,17 @@ from django.utils.text import Truncator
 from accounts.models import User
 from classrooms.charts import BarItem, bar_chart
 from classrooms.models import Assignment, Classroom, Enrollment
-from classrooms.selectors import quizzes_by_lesson
+from classrooms.selectors import quizzes_by_lesson, url_maker
 from quizzes.kinds import get_kind
 from quizzes.models import (
     Attempt,
     AttemptStatus,
-    CountingAttempt,
     Question,
     Quiz,
     Response,
     Skill,
 )
+from quizzes.selectors import counting_attempt
 
 MISSED_LABEL = "Missed (wrong, partly correct or unanswered)"
 CHOICE_KINDS = ("single_choice", "multiple_choice", "true_false")
@@ -145,7 +146,7 @@ class StudentAttempt:
     score: Decimal | None = None
     max_score: Decimal | None = None
     has_open_attempt: bool = False
-    classroom_id: int = 0
+    attempt_url: str = ""
 
     @property
     def is_submitted(self) -> bool:
@@ -169,14 +170,6 @@ class StudentAttempt:
     def band(self) -> int | None:
         return score_band(self.percent) if self.status == "graded" else None
 
-    @property
-    def attempt_url(self) -> str:
-        if self.attempt_id is None:
-            return ""
-        return reverse(
-            "classrooms:attempt_detail", args=[self.classroom_id, self.attempt_id]
-        )
-
 
 STUDENT_STATES = {
     "graded": "Graded",
@@ -190,20 +183,6 @@ def score_band(percent: Decimal | None) -> int | None:
     if percent is None:
         return None
     return min(90, int(percent) // 10 * 10)
-
-
-def choose_counting(rows: Sequence[Mapping[str, Any]], rule: str) -> Mapping | None:
-    """The counting attempt among one student's finished attempts (rows with
-    `number`, `status`, `percent`), by the quiz's rule (module docstring). Pure."""
-    finished = [r for r in rows if r["status"] != AttemptStatus.IN_PROGRESS]
-    if not finished:
-        return None
-    if rule == CountingAttempt.LATEST:
-        return max(finished, key=lambda r: r["number"])
-    graded = [r for r in finished if r["status"] == AttemptStatus.GRADED]
-    if graded:
-        return max(graded, key=lambda r: (r["percent"] or 0, -r["number"]))
-    return max(finished, key=lambda r: r["number"])
 
 
 def counting_attempts_for(classroom: Classroom, quiz: Quiz) -> list[StudentAttempt]:
@@ -227,17 +206,14 @@ def counting_attempts_for(classroom: Classroom, quiz: Quiz) -> list[StudentAttem
         .order_by()
     ):
         by_student[row["user_id"]].append(row)
+    attempt_url = url_maker("classrooms:attempt_detail", classroom.pk)
     result = []
     for student in students:
         rows = by_student.get(student.pk, [])
-        chosen = choose_counting(rows, quiz.counting_attempt)
+        chosen = counting_attempt(rows, quiz.counting_attempt)
         is_open = any(r["status"] == AttemptStatus.IN_PROGRESS for r in rows)
         if chosen is None:
-            result.append(
-                StudentAttempt(
-                    student, has_open_attempt=is_open, classroom_id=classroom.pk
-                )
-            )
+            result.append(StudentAttempt(student, has_open_attempt=is_open))
             continue
         result.append(
             StudentAttempt(
@@ -249,7 +225,7 @@ def counting_attempts_for(classroom: Classroom, quiz: Quiz) -> list[StudentAttem
                 score=chosen["score"],
                 max_score=chosen["max_score"],
                 has_open_attempt=is_open,
-                classroom_id=classroom.pk,
+                attempt_url=attempt_url(chosen["pk"]),
             )
         )
     return result
@@ -295,7 +271,7 @@ def quiz_summaries_for_classroom(classroom: Classroom) -> list[QuizSummary]:
             chosen
             for (quiz_id, _), rows in grouped.items()
             if quiz_id == quiz.pk
-            and (chosen := choose_counting(rows, quiz.counting_attempt)) is not None
+            and (chosen := counting_attempt(rows, quiz.counting_attempt)) is not None
         ]
         percents = [
             r["percent"]
@@ -476,20 +452,22 @@ class QuizReport:
         return [(s, skill_row(s)) for s in self.skills]
 
 
-def _answers_url(classroom: Classroom, quiz: Quiz, question_key: str, **query) -> str:
-    url = reverse(
-        "classrooms:question_answers", args=[classroom.pk, quiz.key, question_key]
-    )
+def _with_query(url: str, **query) -> str:
     if query:
         url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
     return url
 
 
-def _report_url(classroom: Classroom, quiz: Quiz, **query) -> str:
-    url = reverse("classrooms:quiz_report", args=[classroom.pk, quiz.key])
-    if query:
-        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
-    return url
+def _question_urls(answers_url: str) -> dict[str, str]:
+    """The answers page of one question: all of them, by outcome, and missed."""
+    return {
+        "all": answers_url,
+        **{
+            outcome: _with_query(answers_url, outcome=outcome)
+            for outcome in Outcome.LABELS
+        },
+        "missed": _with_query(answers_url, outcome="missed"),
+    }
 
 
 def _questions_of(quiz: Quiz, keys_answered: set[str]) -> list[Question]:
@@ -559,6 +537,8 @@ def quiz_report_for_classroom(
     awaiting, not_submitted) only those students in `listed`; every other number
     stays the whole quiz's. Six queries, whatever the class size."""
     students = counting_attempts_for(classroom, quiz)  # 2
+    answers_url = url_maker("classrooms:question_answers", classroom.pk, quiz.key)
+    report_url = reverse("classrooms:quiz_report", args=[classroom.pk, quiz.key])
     attempt_ids = [s.attempt_id for s in students if s.attempt_id is not None]
     by_attempt = {s.attempt_id: s for s in students if s.attempt_id is not None}
     responses = Response.objects.filter(attempt_id__in=attempt_ids)
@@ -630,16 +610,7 @@ def quiz_report_for_classroom(
             earned=row.get("earned") or Decimal(0),
             possible=row.get("possible") or Decimal(0),
             missed=sorted(missed.get(question.key, []), key=lambda m: m.name.lower()),
-            urls={
-                "all": _answers_url(classroom, quiz, question.key),
-                **{
-                    outcome: _answers_url(
-                        classroom, quiz, question.key, outcome=outcome
-                    )
-                    for outcome in Outcome.LABELS
-                },
-                "missed": _answers_url(classroom, quiz, question.key, outcome="missed"),
-            },
+            urls=_question_urls(answers_url(question.key)),
         )
         if question.key in snapshot:
             chosen = counts[question.key]
@@ -650,14 +621,14 @@ def quiz_report_for_classroom(
                     count=chosen.get(key, 0),
                     share=_share(chosen.get(key, 0), stats.responses),
                     is_correct=is_correct,
-                    url=_answers_url(classroom, quiz, question.key, choice=key),
+                    url=_with_query(answers_url(question.key), choice=key),
                 )
                 for key, text, is_correct in option_texts(snapshot[question.key])
             ]
             # Wrong options first, the most chosen first: the distractors to discuss.
             stats.options = sorted(options, key=lambda o: (o.is_correct, -o.count))
         questions.append(stats)
-    skills = _skills(classroom, quiz, questions)
+    skills = _skills(questions, report_url)
     graded_percents = [
         s.percent for s in students if s.status == "graded" and s.percent is not None
     ]
@@ -679,7 +650,7 @@ def quiz_report_for_classroom(
         questions=[q for q in questions if skill is None or q.skill == skill],
         skills=skills,
         bands=[
-            Band(low, bands.get(low, 0), _report_url(classroom, quiz, band=low))
+            Band(low, bands.get(low, 0), _with_query(report_url, band=low))
             for low in range(0, 100, 10)
         ],
         average_percent=_round(sum(graded_percents) / len(graded_percents), "0.1")
@@ -691,9 +662,7 @@ def quiz_report_for_classroom(
     )
 
 
-def _skills(
-    classroom: Classroom, quiz: Quiz, questions: list[QuestionStats]
-) -> list[SkillStats]:
+def _skills(questions: list[QuestionStats], report_url: str) -> list[SkillStats]:
     """Per skill, in the house order, summed from the questions' numbers."""
     result = []
     for value, label in Skill.choices:
@@ -709,7 +678,7 @@ def _skills(
                 possible=sum((q.possible for q in mine), Decimal(0)),
                 graded=sum(q.graded for q in mine),
                 correct=sum(q.correct for q in mine),
-                url=_report_url(classroom, quiz, skill=value) + "#questions",
+                url=_with_query(report_url, skill=value) + "#questions",
             )
         )
     return result

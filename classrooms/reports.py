@@ -11,12 +11,13 @@ tests/classrooms/test_reports.py and test_dashboard_views.py."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
 from accounts.models import User
@@ -28,8 +29,8 @@ from classrooms.selectors import (
     classrooms_for_teacher,
     effective_due_at,
     progress_for,
-    quizzes_by_lesson,
     status_grid_for_classroom,
+    url_maker,
 )
 from lessons.models import Lesson, LessonProgress
 from quizzes.models import Attempt, AttemptStatus, Response, Skill
@@ -233,6 +234,7 @@ class Attention:
         BELOW_MASTERY: "Below mastery",
         AWAITING_GRADING: "Awaiting grading",
     }
+    MARKS = {OVERDUE: "!", DUE_SOON: "⏱", BELOW_MASTERY: "↓", AWAITING_GRADING: "✎"}
 
 
 DUE_SOON = timedelta(days=2)
@@ -253,6 +255,15 @@ STATE_RANK = {
     WorkState.MASTERED: 4,
 }
 
+# Each state is a word, a colour (the cell's class) and an icon (progress_legend.html).
+STATE_ICONS = {
+    WorkState.NOT_STARTED: "○",
+    WorkState.IN_PROGRESS: "◐",
+    WorkState.AWAITING_GRADING: "✎",
+    WorkState.COMPLETED: "✓",
+    WorkState.MASTERED: "★",
+}
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -264,6 +275,10 @@ class Reason:
     @property
     def label(self) -> str:
         return Attention.LABELS[self.kind]
+
+    @property
+    def mark(self) -> str:
+        return Attention.MARKS[self.kind]
 
 
 def attention_for(status: WorkStatus, *, now: datetime) -> str | None:
@@ -289,51 +304,88 @@ def attention_for(status: WorkStatus, *, now: datetime) -> str | None:
 @dataclass(frozen=True)
 class GridCell:
     """One student's work on one assignment as the grid shows it. `status` is None
-    where the assignment does not reach the student; `attempt_id` is the attempt
-    behind the score (else the latest one), for a link."""
+    where the assignment does not reach the student; `attempt_id` is the quiz's
+    counting attempt (`selectors.counting_attempt`), the one behind the score.
+
+    What the page shows of the cell (`label`, `css_class`, `icon`, `flag`,
+    `score_text`, `url`) is worked out once, by `grid_cell`, so the template only
+    prints it: a class grid is a few hundred cells, and deciding each of them in
+    the template was most of the page's time."""
 
     assignment: Assignment
     status: WorkStatus | None
     is_extended: bool = False
     attempt_id: int | None = None
-
-    @property
-    def label(self) -> str:
-        return self.status.label if self.status else "Not assigned"
+    label: str = "Not assigned"
+    css_class: str = "grid-cell state-none"
+    icon: str = ""
+    flag: str = ""  # "overdue", "late" or ""
+    flag_label: str = ""
+    score: Decimal | None = None
+    score_text: str = ""
+    link_attempt_id: int | None = None
+    url: str = ""
 
     @property
     def is_overdue(self) -> bool:
-        return self.status is not None and is_overdue(self.status)
+        return self.flag == "overdue"
 
     @property
     def is_done_late(self) -> bool:
-        return self.status is not None and self.status.is_late and self.status.is_done
+        return self.flag == "late"
 
     @property
     def is_late(self) -> bool | None:
         return self.status.is_late if self.status else None
 
     @property
-    def score(self) -> Decimal | None:
-        """The counting score once the quiz is submitted; None while the only
-        submitted attempts still await a grade (their percent is not known)."""
-        if self.status is None or self.status.quiz is None:
-            return None
-        if not self.status.quiz.is_finished:
-            return None
-        return self.status.quiz.score_percent
-
-    @property
-    def link_attempt_id(self) -> int | None:
-        """The attempt to open from this cell, once a quiz has been submitted."""
-        if self.status is None or self.status.quiz is None:
-            return None
-        return self.attempt_id if self.status.quiz.is_finished else None
-
-    @property
     def values(self) -> list:
         """What the CSV holds for this cell: status, late flag, score %."""
         return [self.label, self.is_late, self.score]
+
+
+def grid_cell(
+    assignment: Assignment,
+    status: WorkStatus | None,
+    *,
+    is_extended: bool = False,
+    attempt_url: Callable[[int], str] | None = None,
+) -> GridCell:
+    """The grid's cell for one student's status on one assignment (None: not
+    assigned to them). The score is the counting one once the quiz is submitted
+    (None while the only submitted attempts still await a grade: their percent is
+    not known); the link opens that attempt (`attempt_url` builds it). No
+    queries."""
+    if status is None:
+        return GridCell(assignment=assignment, status=None)
+    quiz = status.quiz
+    is_finished = quiz is not None and quiz.is_finished
+    score = quiz.score_percent if is_finished else None
+    link_attempt_id = quiz.attempt_id if is_finished else None
+    if is_overdue(status):
+        flag, flag_label = "overdue", "Overdue"
+    elif status.is_late and status.is_done:
+        flag, flag_label = "late", "Late"
+    else:
+        flag, flag_label = "", ""
+    return GridCell(
+        assignment=assignment,
+        status=status,
+        is_extended=is_extended,
+        attempt_id=quiz.attempt_id if quiz is not None else None,
+        label=status.label,
+        css_class=f"grid-cell state-{status.state}"
+        + (" is-overdue" if flag == "overdue" else ""),
+        icon=STATE_ICONS[status.state],
+        flag=flag,
+        flag_label=flag_label,
+        score=score,
+        score_text=f"{floatformat(score, -1)}%" if score is not None else "",
+        link_attempt_id=link_attempt_id,
+        url=attempt_url(link_attempt_id)
+        if attempt_url is not None and link_attempt_id is not None
+        else "",
+    )
 
 
 @dataclass(frozen=True)
@@ -344,6 +396,11 @@ class GridRow:
     student: User
     cells: list[GridCell]
     reasons: list[Reason]
+    url: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.student.display_name or self.student.username
 
     @property
     def attention_rank(self) -> int:
@@ -422,50 +479,45 @@ def progress_grid_for_classroom(
 ) -> ProgressGrid:
     """Every active student × every assignment not withdrawn, with status, score,
     the attempt to link to, the reasons a student needs attention, sorted as asked
-    (`SORTS`), and the class summary counted from the same cells. Nine queries:
-    `status_grid_for_classroom`'s seven, the lessons' quizzes and the attempts."""
+    (`SORTS`), and the class summary counted from the same cells. Seven queries:
+    `status_grid_for_classroom`'s (the attempts it reads give the scores, the
+    counting attempts and the attempts awaiting grading)."""
     now = now or timezone.now()
     grid = status_grid_for_classroom(classroom, now=now)
-    quizzes = quizzes_by_lesson({a.lesson_id for a in grid.assignments})
-    lesson_of_quiz = {quiz.pk: lesson_id for lesson_id, quiz in quizzes.items()}
-    latest: dict[tuple[int, int], int] = {}
-    scored: dict[tuple[int, int, Decimal], int] = {}
-    waiting: dict[tuple[int, int], int] = defaultdict(int)
-    for row in (
-        Attempt.objects.filter(
-            user_id__in=[s.pk for s in grid.students], quiz_id__in=list(lesson_of_quiz)
-        )
-        .values("pk", "user_id", "quiz_id", "status", "percent")
-        .order_by("number")
-    ):
-        key = (row["user_id"], lesson_of_quiz[row["quiz_id"]])
-        latest[key] = row["pk"]
-        if row["status"] == AttemptStatus.SUBMITTED:
-            waiting[key] += 1
-        if row["percent"] is not None and row["status"] != AttemptStatus.IN_PROGRESS:
-            scored.setdefault((*key, row["percent"]), row["pk"])
+    attempt_url = url_maker("classrooms:attempt_detail", classroom.pk)
+    student_url = url_maker("classrooms:student_detail", classroom.pk)
     rows = []
     for student in grid.students:
         cells = []
         reasons = []
         for assignment in grid.assignments:
             status = grid.cell(student, assignment)
-            key = (student.pk, assignment.lesson_id)
-            cell = GridCell(
-                assignment=assignment,
-                status=status,
-                is_extended=(student.pk, assignment.pk) in grid.extended,
+            cells.append(
+                grid_cell(
+                    assignment,
+                    status,
+                    is_extended=(student.pk, assignment.pk) in grid.extended,
+                    attempt_url=attempt_url,
+                )
             )
-            if cell.score is not None:
-                attempt_id = scored.get((*key, cell.score), latest.get(key))
-            else:
-                attempt_id = latest.get(key) if status and status.quiz else None
-            cells.append(replace(cell, attempt_id=attempt_id))
             reason = attention_for(status, now=now) if status else None
             if reason:
                 reasons.append(Reason(reason, assignment))
         reasons.sort(key=lambda r: Attention.ORDER.index(r.kind))
-        rows.append(GridRow(student=student, cells=cells, reasons=reasons))
+        rows.append(
+            GridRow(
+                student=student,
+                cells=cells,
+                reasons=reasons,
+                url=student_url(student.pk),
+            )
+        )
+    lesson_of = {assignment.pk: assignment.lesson_id for assignment in grid.assignments}
+    waiting = {
+        (student_id, lesson_of[assignment_id]): status.quiz.awaiting_count
+        for (student_id, assignment_id), status in grid.cells.items()
+        if status.quiz is not None
+    }
     summary = summarise_cells(
         [s.pk for s in grid.students], grid.assignments, grid.cells, waiting
     )
@@ -511,7 +563,7 @@ def progress_table_for_classroom(
     classroom: Classroom, *, sort: str = "name", now: datetime | None = None
 ) -> Table:
     """Exactly the values the class grid shows, as a table (see `table_for_grid`),
-    by name unless another sort is asked for. Nine queries (the grid's)."""
+    by name unless another sort is asked for. Seven queries (the grid's)."""
     return table_for_grid(progress_grid_for_classroom(classroom, sort=sort, now=now))
 
 

@@ -10,10 +10,11 @@ count is in each docstring and pinned in tests/classrooms/test_query_counts.py."
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -33,6 +34,7 @@ from classrooms.access import classrooms_taught_by
 from classrooms.models import Assignment, Classroom, Enrollment, Extension
 from lessons.models import Lesson, LessonProgress
 from quizzes.models import Attempt, AttemptStatus, CountingAttempt, Quiz
+from quizzes.selectors import counting_attempt
 
 # --- Status: the one place it is decided ----------------------------------------------
 
@@ -68,7 +70,8 @@ class ReadingProgress:
 @dataclass(frozen=True)
 class QuizProgress:
     """One student's attempts at one quiz, summed up. `score_percent` is the score
-    that counts (the best or the latest finished attempt, as the quiz says)."""
+    of the attempt that counts (`counting_attempt`), `attempt_id` that attempt's id;
+    `awaiting_count` is how many submitted attempts still await a grade."""
 
     attempts_finished: int = 0
     open_answered: int | None = None
@@ -78,6 +81,8 @@ class QuizProgress:
     is_mastered: bool = False
     is_awaiting_grading: bool = False
     counting: str = CountingAttempt.BEST
+    attempt_id: int | None = None
+    awaiting_count: int = 0
 
     @property
     def is_started(self) -> bool:
@@ -266,16 +271,17 @@ def progress_for(*, student_ids: Iterable[int], lesson_ids: Iterable[int]) -> Pr
     whatever the number of students, lessons and attempts."""
     student_ids, lesson_ids = list(student_ids), list(lesson_ids)
     quizzes = quizzes_by_lesson(lesson_ids)
+    # Plain values, not model instances: a class grid reads hundreds of these rows.
     reading = {
-        (row.user_id, row.lesson_id): ReadingProgress(
-            percent=row.percent,
+        (row["user_id"], row["lesson_id"]): ReadingProgress(
+            percent=row["percent"],
             is_started=True,
-            completed_at=row.completed_at,
-            resume_section_key=row.last_section.key if row.last_section else "",
+            completed_at=row["completed_at"],
+            resume_section_key=row["last_section__key"] or "",
         )
         for row in LessonProgress.objects.filter(
             user_id__in=student_ids, lesson_id__in=lesson_ids
-        ).select_related("last_section")
+        ).values("user_id", "lesson_id", "percent", "completed_at", "last_section__key")
     }
     lesson_of_quiz = {quiz.pk: lesson_id for lesson_id, quiz in quizzes.items()}
     rows = (
@@ -285,6 +291,7 @@ def progress_for(*, student_ids: Iterable[int], lesson_ids: Iterable[int]) -> Pr
             questions=Count("responses"),
         )
         .values(
+            "pk",
             "user_id",
             "quiz_id",
             "number",
@@ -306,38 +313,37 @@ def progress_for(*, student_ids: Iterable[int], lesson_ids: Iterable[int]) -> Pr
     return Progress(quizzes=quizzes, reading=reading, attempts=attempts)
 
 
+def _is_mastered(row: Mapping[str, Any]) -> bool:
+    """A graded attempt at or above the mastery threshold it started with."""
+    return (
+        row["status"] == AttemptStatus.GRADED
+        and row["percent"] is not None
+        and row["percent"] >= Decimal(row["mastery_percent"])
+    )
+
+
 def _summarise_attempts(rows: list[dict], quiz: Quiz) -> QuizProgress:
-    """Sum up one student's attempts (in number order) at one quiz."""
+    """Sum up one student's attempts (in number order) at one quiz: the score is
+    the counting attempt's (`counting_attempt`). Mastered and awaiting grading
+    follow the counting attempt under "latest"; under "best" a student is mastered
+    once any graded attempt reached its own threshold (the threshold is copied to
+    each attempt when it starts, so a later, higher one cannot take mastery away),
+    and awaiting grading, when not mastered, while any submitted attempt awaits a
+    grade (it may become the best)."""
     finished = [row for row in rows if row["status"] != AttemptStatus.IN_PROGRESS]
-    graded = [row for row in finished if row["status"] == AttemptStatus.GRADED]
     open_row = next(
         (row for row in rows if row["status"] == AttemptStatus.IN_PROGRESS), None
     )
-
-    def mastered(row: dict) -> bool:
-        return (
-            row["status"] == AttemptStatus.GRADED
-            and row["percent"] is not None
-            and row["percent"] >= Decimal(row["mastery_percent"])
-        )
-
+    awaiting_count = sum(row["status"] == AttemptStatus.SUBMITTED for row in finished)
+    counting = counting_attempt(rows, quiz.counting_attempt)
     if quiz.counting_attempt == CountingAttempt.LATEST:
-        counting = finished[-1] if finished else None
-        is_mastered = counting is not None and mastered(counting)
+        is_mastered = counting is not None and _is_mastered(counting)
         awaiting = (
             counting is not None and counting["status"] == AttemptStatus.SUBMITTED
         )
-        score = counting["percent"] if counting else None
     else:
-        is_mastered = any(mastered(row) for row in graded)
-        awaiting = not is_mastered and any(
-            row["status"] == AttemptStatus.SUBMITTED for row in finished
-        )
-        scored = [row["percent"] for row in graded if row["percent"] is not None]
-        if not scored:
-            # Only attempts awaiting grading: show the provisional score, if any.
-            scored = [row["percent"] for row in finished if row["percent"] is not None]
-        score = max(scored) if scored else None
+        is_mastered = any(_is_mastered(row) for row in finished)
+        awaiting = not is_mastered and awaiting_count > 0
     return QuizProgress(
         attempts_finished=len(finished),
         open_answered=open_row["answered"] if open_row else None,
@@ -346,11 +352,26 @@ def _summarise_attempts(rows: list[dict], quiz: Quiz) -> QuizProgress:
             (row["submitted_at"] for row in finished if row["submitted_at"]),
             default=None,
         ),
-        score_percent=score,
+        score_percent=counting["percent"] if counting else None,
         is_mastered=is_mastered,
         is_awaiting_grading=awaiting,
         counting=quiz.counting_attempt,
+        attempt_id=counting["pk"] if counting else None,
+        awaiting_count=awaiting_count,
     )
+
+
+# Any number no real id reaches: reversed once, then replaced by each row's value.
+_LAST_ARG = 987654321987654321
+
+
+def url_maker(viewname: str, *args: Any) -> Callable[[int | str], str]:
+    """A function giving `reverse(viewname, args=[*args, last])` for any `last` (an
+    id or a slug, used as it is) from one reverse: pages linking every student or
+    question would otherwise spend much of their time reversing the same route."""
+    url = reverse(viewname, args=[*args, _LAST_ARG])
+    head, tail = url.rsplit(str(_LAST_ARG), 1)
+    return lambda last: f"{head}{last}{tail}"
 
 
 # --- My work --------------------------------------------------------------------------

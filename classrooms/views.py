@@ -426,6 +426,35 @@ def student_remove(request: HttpRequest, pk: int, student_pk: int) -> HttpRespon
 # --- Assignments ----------------------------------------------------------------------
 
 
+def _assignment_form_page(
+    request: HttpRequest,
+    classroom: Classroom,
+    form: AssignmentForm,
+    save: Callable[[dict], str],
+    context: dict | None = None,
+) -> HttpResponse:
+    """What assigning and editing share once the form is built: on a valid POST,
+    `save` (given the cleaned data) calls the service and says what it did, and the
+    teacher goes back to the class with that message; a ValidationError from the
+    service lands on the form. Otherwise the form, answered 400 after a POST."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = save(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, message)
+            return redirect(classroom)
+    return _class_page(
+        request,
+        "classrooms/assignment_form.html",
+        classroom,
+        "overview",
+        {"form": form, **(context or {})},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @teacher_required
 def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -435,33 +464,22 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
         classroom=classroom,
         students=selectors.roster_students(classroom),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            assignment = services.create_assignment(
-                classroom=classroom,
-                lesson=data["lesson"],
-                kind=data["kind"],
-                for_whole_class=form.for_whole_class,
-                students=list(data["students"]),
-                opens_at=data["opens_at"],
-                due_at=data["due_at"],
-                instructions=data["instructions"],
-                created_by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Assigned “{assignment.lesson.title}”.")
-            return redirect(classroom)
-    return _class_page(
-        request,
-        "classrooms/assignment_form.html",
-        classroom,
-        "overview",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+
+    def save(data: dict) -> str:
+        assignment = services.create_assignment(
+            classroom=classroom,
+            lesson=data["lesson"],
+            kind=data["kind"],
+            for_whole_class=form.for_whole_class,
+            students=list(data["students"]),
+            opens_at=data["opens_at"],
+            due_at=data["due_at"],
+            instructions=data["instructions"],
+            created_by=request.user,
+        )
+        return f"Assigned “{assignment.lesson.title}”."
+
+    return _assignment_form_page(request, classroom, form, save)
 
 
 @require_http_methods(["GET", "POST"])
@@ -485,30 +503,21 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "instructions": assignment.instructions,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_assignment(
-                assignment=assignment,
-                kind=data["kind"],
-                for_whole_class=form.for_whole_class,
-                students=list(data["students"]),
-                opens_at=data["opens_at"],
-                due_at=data["due_at"],
-                instructions=data["instructions"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Saved “{assignment.lesson.title}”.")
-            return redirect(classroom)
-    return _class_page(
-        request,
-        "classrooms/assignment_form.html",
-        classroom,
-        "overview",
-        {"form": form, "assignment": assignment},
-        status=400 if request.method == "POST" else 200,
+
+    def save(data: dict) -> str:
+        services.update_assignment(
+            assignment=assignment,
+            kind=data["kind"],
+            for_whole_class=form.for_whole_class,
+            students=list(data["students"]),
+            opens_at=data["opens_at"],
+            due_at=data["due_at"],
+            instructions=data["instructions"],
+        )
+        return f"Saved “{assignment.lesson.title}”."
+
+    return _assignment_form_page(
+        request, classroom, form, save, {"assignment": assignment}
     )
 
 

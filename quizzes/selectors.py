@@ -19,6 +19,7 @@ from quizzes.kinds import get_kind
 from quizzes.kinds.base import Fields, QuestionKind
 from quizzes.models import (
     Attempt,
+    AttemptStatus,
     CountingAttempt,
     Question,
     Quiz,
@@ -110,15 +111,37 @@ class QuizStanding:
         return any(a.is_awaiting_grading for a in self.attempts)
 
 
+def counting_attempt[T](attempts: Sequence[T], rule: str) -> T | None:
+    """Which of one student's attempts at a quiz counts, by the quiz's rule
+    (`Quiz.counting_attempt`); None when none is finished (submitted or graded).
+    `attempts` are Attempt rows or mappings with `number`, `status` and `percent`
+    (the reports read values, not models), in any order.
+
+    - latest: the finished attempt with the highest number, graded or not: a retake
+      awaiting grading replaces the grade before it;
+    - best: the graded attempt with the highest percent, the earlier one on a tie;
+      with no graded attempt yet, the latest one awaiting grading.
+
+    The one place the rule is decided: the student's quiz page and My work, the
+    class grid, the class summaries and the quiz reports all go through it. Pure."""
+
+    def get(attempt: T, name: str) -> Any:
+        return attempt[name] if isinstance(attempt, Mapping) else getattr(attempt, name)
+
+    finished = [a for a in attempts if get(a, "status") != AttemptStatus.IN_PROGRESS]
+    if not finished:
+        return None
+    if rule == CountingAttempt.LATEST:
+        return max(finished, key=lambda a: get(a, "number"))
+    graded = [a for a in finished if get(a, "status") == AttemptStatus.GRADED]
+    if graded:
+        return max(graded, key=lambda a: (get(a, "percent") or 0, -get(a, "number")))
+    return max(finished, key=lambda a: get(a, "number"))
+
+
 def standing_for(quiz: Quiz, attempts: Sequence[Attempt]) -> QuizStanding:
     """The standing from a list of the student's attempts (no query)."""
-    graded = [a for a in attempts if a.is_graded]
-    counting = None
-    if graded:
-        if quiz.counting_attempt == CountingAttempt.LATEST:
-            counting = max(graded, key=lambda a: a.number)
-        else:
-            counting = max(graded, key=lambda a: (a.percent, -a.number))
+    counting = counting_attempt(attempts, quiz.counting_attempt)
     in_progress = next((a for a in attempts if a.is_in_progress), None)
     left = None
     if quiz.attempts_allowed is not None:

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from classrooms import item_analysis, selectors, services
-from classrooms.item_analysis import Outcome, choose_counting, outcome_of, score_band
+from classrooms.item_analysis import Outcome, outcome_of, score_band
 from quizzes.models import CountingAttempt
+from quizzes.selectors import counting_attempt
 from tests.classrooms.item_analysis_data import seed_class
 
 pytestmark = pytest.mark.django_db
@@ -54,11 +55,11 @@ def test_counting_attempt_best_prefers_graded_then_highest_then_earliest():
         {"number": 4, "status": "submitted", "percent": None},
         {"number": 5, "status": "in_progress", "percent": None},
     ]
-    assert choose_counting(rows, CountingAttempt.BEST)["number"] == 2
-    assert choose_counting(rows, CountingAttempt.LATEST)["number"] == 4
+    assert counting_attempt(rows, CountingAttempt.BEST)["number"] == 2
+    assert counting_attempt(rows, CountingAttempt.LATEST)["number"] == 4
     waiting = [{"number": 1, "status": "submitted", "percent": None}]
-    assert choose_counting(waiting, CountingAttempt.BEST)["number"] == 1
-    assert choose_counting(rows[-1:], CountingAttempt.BEST) is None
+    assert counting_attempt(waiting, CountingAttempt.BEST)["number"] == 1
+    assert counting_attempt(rows[-1:], CountingAttempt.BEST) is None
 
 
 # --- The report, hand-counted ---------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from quizzes.models import Attempt, AttemptStatus, Response
+from quizzes.models import Attempt, AttemptStatus, CountingAttempt, Response
 from quizzes.services import grade_short_answer, start_attempt, submit_attempt
 from tests.quizzes.helpers import (
     answers_post,
@@ -595,6 +595,32 @@ def test_quiz_page_lists_attempts_with_scores_and_mastery(
     assert "0 / 8 (0%)" in text and "8 / 8 (100%)" in text
     assert "Mastered" in text and "(counts)" in text
     assert "Try again" in text
+
+
+@pytest.mark.django_db
+def test_under_latest_a_retake_awaiting_grading_replaces_the_grade_before_it(
+    student_client, quiz, student, teacher
+):
+    """The student's page follows the rule the teacher's grid follows
+    (quizzes.selectors.counting_attempt): the latest finished attempt counts."""
+    quiz.counting_attempt = CountingAttempt.LATEST
+    quiz.save(update_fields=["counting_attempt"])
+    first = start_attempt(user=student, quiz=quiz)
+    student_client.post(urls(first)["submit"], answers_post(rows(first)))
+    grade_short_answer(response=row(first, "short_answer"), grader=teacher, points=2)
+    text = student_client.get("/quizzes/fixture/").text
+    assert '<span class="standing-score">100%</span>' in text and "Mastered" in text
+
+    second = start_attempt(user=student, quiz=quiz)
+    student_client.post(urls(second)["submit"], answers_post(rows(second)))
+    text = student_client.get("/quizzes/fixture/").text
+    assert "Awaiting grading" in text
+    assert "standing-score" not in text and "state-mastered" not in text
+
+    grade_short_answer(response=row(second, "short_answer"), grader=teacher, points=0)
+    text = student_client.get("/quizzes/fixture/").text
+    assert '<span class="standing-score">75%</span>' in text
+    assert "Not yet mastered" in text
 
 
 # --- Queries --------------------------------------------------------------------------
