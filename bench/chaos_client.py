@@ -5,7 +5,8 @@ page's script retries, until it is answered or a deadline passes.
 
 The student keeps a ledger of what the server acknowledged: every save answered 200
 with the answer's normal form and the version the server returned, and every submit's
-answer. `bench/chaos_reconcile.py` compares the ledger with the database."""
+answer. `bench/chaos_reconcile.py` compares the ledger with the database. The page is
+read, and answers chosen, by bench/quiz_page.py."""
 
 from __future__ import annotations
 
@@ -16,126 +17,19 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
+
+from bench.quiz_page import Question, choose, read_questions
 
 PASSWORD = "chaos-classroom-1994"
-VERDICTS = ["supports", "contradicts", "does_not_address"]
+# Every draft's text differs, so an older save can't pass for the newest one.
+DRAFT = "{who}, draft {n}: the cable warned of weapons caches. é ✓"
 GIVE_UP_SECONDS = 180
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
-
-
-class _FormReader(HTMLParser):
-    """The answer widgets of an attempt page."""
-
-    def __init__(self):
-        super().__init__()
-        self.inputs: list[dict] = []
-        self.selects: dict[str, list[str]] = {}
-        self.textareas: list[str] = []
-        self.csrf = ""
-        self._select: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "input":
-            if a.get("name") == "csrfmiddlewaretoken":
-                self.csrf = a.get("value", "")
-            else:
-                self.inputs.append(a)
-        elif tag == "select":
-            self._select = a["name"]
-            self.selects[self._select] = []
-        elif tag == "option" and self._select:
-            self.selects[self._select].append(a.get("value", ""))
-        elif tag == "textarea":
-            self.textareas.append(a["name"])
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-
-
-@dataclass
-class Question:
-    slot: int
-    version: int
-    kind: str = ""
-    values: list[str] = field(default_factory=list)
-    subkeys: list[str] = field(default_factory=list)
-    options: list[str] = field(default_factory=list)
-    fields: dict = field(default_factory=dict)  # the last acknowledged answer
-
-
-def read_questions(page: str) -> tuple[str, dict[int, Question]]:
-    reader = _FormReader()
-    reader.feed(page)
-    questions: dict[int, Question] = {}
-    for a in reader.inputs:
-        name = a.get("name", "")
-        if name.startswith("v") and a.get("type") == "hidden":
-            questions[int(name[1:])] = Question(int(name[1:]), int(a["value"]))
-    for a in reader.inputs:
-        name = a.get("name", "")
-        if not name.startswith("q"):
-            continue
-        slot, _, sub = name[1:].partition("-")
-        q = questions[int(slot)]
-        if a["type"] == "checkbox":
-            q.kind = "multiple"
-            q.values.append(a["value"])
-        elif sub:
-            q.kind = "claim"
-            if sub not in q.subkeys:
-                q.subkeys.append(sub)
-        elif a["value"] in ("true", "false"):
-            q.kind = "true_false"
-            q.values.append(a["value"])
-        else:
-            q.kind = "single"
-            q.values.append(a["value"])
-    for name, options in reader.selects.items():
-        slot, _, sub = name[1:].partition("-")
-        q = questions[int(slot)]
-        q.subkeys.append(sub)
-        q.options = [o for o in options if o]
-        # Positions are "1".."n"; matching options are 8-character opaque ids.
-        q.kind = "ordering" if len(q.options[0]) < 8 else "matching"
-    for name in reader.textareas:
-        questions[int(name[1:])].kind = "short"
-    return reader.csrf, questions
-
-
-def choose(q: Question, rng: random.Random, who: str, n: int) -> tuple[dict, object]:
-    """Form fields for a random answer, and the normal form the server stores."""
-    p = f"q{q.slot}"
-    match q.kind:
-        case "single":
-            value = rng.choice(q.values)
-            return {p: [value]}, value
-        case "true_false":
-            value = rng.choice(q.values)
-            return {p: [value]}, value == "true"
-        case "multiple":
-            picked = rng.sample(q.values, rng.randint(1, len(q.values)))
-            return {p: picked}, sorted(picked)
-        case "ordering":
-            order = rng.sample(q.subkeys, len(q.subkeys))
-            return {f"{p}-{i}": [str(k)] for k, i in enumerate(order, 1)}, order
-        case "matching":
-            chosen = {row: rng.choice(q.options) for row in q.subkeys}
-            return {f"{p}-{r}": [o] for r, o in chosen.items()}, chosen
-        case "claim":
-            chosen = {i: rng.choice(VERDICTS) for i in q.subkeys}
-            return {f"{p}-{i}": [v] for i, v in chosen.items()}, chosen
-        case "short":
-            text = f"{who}, draft {n}: the cable warned of weapons caches. é ✓"
-            return {p: [text]}, text
-    raise AssertionError(q.kind)
 
 
 @dataclass
@@ -253,7 +147,9 @@ class Student:
     def save_one(self, q: Question) -> None:
         """Save a new answer to one question; record it once acknowledged."""
         self.drafts += 1
-        fields, expected = choose(q, self.rng, self.username, self.drafts)
+        fields, expected = choose(
+            q, self.rng, self.username, self.drafts, written=DRAFT
+        )
         data = {"csrfmiddlewaretoken": self.csrf, f"v{q.slot}": [str(q.version)]}
         data.update(fields)
         status, _, body = self.request(

@@ -29,7 +29,7 @@ import sys
 import threading
 import time
 
-from bench.client import Browser, Timings, choose, percentile, read_questions
+from bench.client import Browser, Timings, percentile
 from bench.harness import (
     OUT,
     Load,
@@ -45,6 +45,7 @@ from bench.harness import (
     run_module,
     wrk,
 )
+from bench.quiz_page import choose, read_questions
 
 QUIZ = "warnings"
 PASSWORD = "bench-student-1994"

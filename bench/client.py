@@ -2,7 +2,8 @@
 cookies, form posts, no redirects followed, latency of every request recorded.
 
 Standard library only. gunicorn's sync workers close the connection after each
-response, so every request opens its own connection (as a browser would have to)."""
+response, so every request opens its own connection (as a browser would have to).
+Reading the attempt page and choosing answers is bench/quiz_page.py's."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import asyncio
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 
 @dataclass
@@ -132,121 +132,3 @@ def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))
     return ordered[index]
-
-
-# --- The attempt page's answer widgets ----------------------------------------------
-
-
-class FormReader(HTMLParser):
-    """Radios, checkboxes, selects, textareas, hidden version fields, the CSRF token."""
-
-    def __init__(self):
-        super().__init__()
-        self.inputs: list[dict] = []
-        self.selects: dict[str, list[str]] = {}
-        self.textareas: list[str] = []
-        self.csrf = ""
-        self._select: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = {k: v or "" for k, v in attrs}
-        if tag == "input":
-            if a.get("name") == "csrfmiddlewaretoken":
-                self.csrf = a.get("value", "")
-            else:
-                self.inputs.append(a)
-        elif tag == "select":
-            self._select = a.get("name", "")
-            self.selects[self._select] = []
-        elif tag == "option" and self._select:
-            self.selects[self._select].append(a.get("value", ""))
-        elif tag == "textarea":
-            self.textareas.append(a.get("name", ""))
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-
-
-@dataclass
-class Question:
-    slot: int
-    version: int
-    kind: str = ""
-    values: list[str] = field(default_factory=list)
-    subkeys: list[str] = field(default_factory=list)
-    options: list[str] = field(default_factory=list)
-    fields: dict[str, list[str]] = field(default_factory=dict)
-
-
-def read_questions(page: str) -> tuple[str, dict[int, Question]]:
-    """The CSRF token and the questions of an attempt page, by slot."""
-    reader = FormReader()
-    reader.feed(page)
-    questions: dict[int, Question] = {}
-    for a in reader.inputs:
-        name = a.get("name", "")
-        if name[:1] == "v" and name[1:].isdigit() and a.get("type") == "hidden":
-            questions[int(name[1:])] = Question(
-                slot=int(name[1:]), version=int(a["value"])
-            )
-    for a in reader.inputs:
-        name = a.get("name", "")
-        if not name.startswith("q"):
-            continue
-        slot_text, _, sub = name[1:].partition("-")
-        q = questions[int(slot_text)]
-        if a.get("type") == "checkbox":
-            q.kind = "multiple"
-            q.values.append(a["value"])
-        elif sub:
-            q.kind = "claim"
-            if sub not in q.subkeys:
-                q.subkeys.append(sub)
-        elif a.get("value") in ("true", "false"):
-            q.kind = "true_false"
-            q.values.append(a["value"])
-        else:
-            q.kind = "single"
-            q.values.append(a["value"])
-    for name, options in reader.selects.items():
-        slot_text, _, sub = name[1:].partition("-")
-        q = questions[int(slot_text)]
-        q.subkeys.append(sub)
-        q.options = [o for o in options if o]
-        # Positions are "1".."n"; matching options are 8-character opaque ids.
-        q.kind = "ordering" if len(q.options[0]) < 8 else "matching"
-    for name in reader.textareas:
-        questions[int(name[1:])].kind = "short"
-    return reader.csrf, questions
-
-
-VERDICTS = ["supports", "contradicts", "does_not_address"]
-
-
-def choose(q: Question, rng, who: str) -> tuple[dict[str, list[str]], object]:
-    """Form fields for a random answer, and the normal form the server should store."""
-    p = f"q{q.slot}"
-    match q.kind:
-        case "single":
-            value = rng.choice(q.values)
-            return {p: [value]}, value
-        case "true_false":
-            value = rng.choice(q.values)
-            return {p: [value]}, value == "true"
-        case "multiple":
-            picked = rng.sample(q.values, rng.randint(1, len(q.values)))
-            return {p: picked}, sorted(picked)
-        case "ordering":
-            order = rng.sample(q.subkeys, len(q.subkeys))
-            return {f"{p}-{i}": [str(n)] for n, i in enumerate(order, 1)}, order
-        case "matching":
-            chosen = {row: rng.choice(q.options) for row in q.subkeys}
-            return {f"{p}-{r}": [o] for r, o in chosen.items()}, chosen
-        case "claim":
-            chosen = {i: rng.choice(VERDICTS) for i in q.subkeys}
-            return {f"{p}-{i}": [v] for i, v in chosen.items()}, chosen
-        case "short":
-            text = f"{who}: the cable was sent to New York, not to the Council."
-            return {p: [text]}, text
-    raise ValueError(f"unknown widget for slot {q.slot}: {q.kind!r}")

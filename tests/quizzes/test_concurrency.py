@@ -25,8 +25,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from io import StringIO
 from pathlib import Path
 
@@ -36,127 +34,17 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
+from bench.quiz_page import choose, read_questions
 from tests.quizzes.conftest import FIXTURE_ROOT
 
 STUDENTS = 35
 PASSWORD = "classroom-pass-1994"
 ROOT = Path(settings.BASE_DIR)
-VERDICTS = ["supports", "contradicts", "does_not_address"]
+# Markup and characters outside the BMP must come back exactly as typed.
+WRITTEN = "{who} writes: both documents say the room was full. <b>é ✓ 🙂"
 
 
 # --- A student's browser, without the browser ---------------------------------------
-
-
-class FormReader(HTMLParser):
-    """The answer widgets of an attempt page: radios, checkboxes, selects, textareas
-    and the hidden version fields."""
-
-    def __init__(self):
-        super().__init__()
-        self.inputs: list[dict] = []
-        self.selects: dict[str, list[str]] = {}
-        self.textareas: list[str] = []
-        self.csrf = ""
-        self._select: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "input":
-            if a.get("name") == "csrfmiddlewaretoken":
-                self.csrf = a.get("value", "")
-            else:
-                self.inputs.append(a)
-        elif tag == "select":
-            self._select = a["name"]
-            self.selects[self._select] = []
-        elif tag == "option" and self._select:
-            self.selects[self._select].append(a.get("value", ""))
-        elif tag == "textarea":
-            self.textareas.append(a["name"])
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-
-
-@dataclass
-class Question:
-    slot: int
-    version: int
-    kind: str = ""
-    names: list[str] = field(default_factory=list)
-    values: list[str] = field(default_factory=list)
-    subkeys: list[str] = field(default_factory=list)
-    options: list[str] = field(default_factory=list)
-
-
-def read_questions(page: str) -> tuple[str, dict[int, Question]]:
-    reader = FormReader()
-    reader.feed(page)
-    questions: dict[int, Question] = {}
-    for a in reader.inputs:
-        name = a.get("name", "")
-        if name.startswith("v") and a.get("type") == "hidden":
-            questions[int(name[1:])] = Question(
-                slot=int(name[1:]), version=int(a["value"])
-            )
-    for a in reader.inputs:
-        name = a.get("name", "")
-        if not name.startswith("q"):
-            continue
-        slot_text, _, sub = name[1:].partition("-")
-        q = questions[int(slot_text)]
-        if a["type"] == "checkbox":
-            q.kind = "multiple"
-            q.values.append(a["value"])
-        elif sub:
-            q.kind = "claim"
-            if sub not in q.subkeys:
-                q.subkeys.append(sub)
-        elif a["value"] in ("true", "false"):
-            q.kind = "true_false"
-            q.values.append(a["value"])
-        else:
-            q.kind = "single"
-            q.values.append(a["value"])
-    for name, options in reader.selects.items():
-        slot_text, _, sub = name[1:].partition("-")
-        q = questions[int(slot_text)]
-        q.subkeys.append(sub)
-        q.options = [o for o in options if o]
-        # Positions are "1".."n"; matching options are 8-digit opaque ids.
-        q.kind = "ordering" if len(q.options[0]) < 8 else "matching"
-    for name in reader.textareas:
-        questions[int(name[1:])].kind = "short"
-    return reader.csrf, questions
-
-
-def choose(q: Question, rng: random.Random, who: str) -> tuple[dict, object]:
-    """Fields for a random answer and the normal form the server should store."""
-    p = f"q{q.slot}"
-    match q.kind:
-        case "single":
-            value = rng.choice(q.values)
-            return {p: [value]}, value
-        case "true_false":
-            value = rng.choice(q.values)
-            return {p: [value]}, value == "true"
-        case "multiple":
-            picked = rng.sample(q.values, rng.randint(1, len(q.values)))
-            return {p: picked}, sorted(picked)
-        case "ordering":
-            order = rng.sample(q.subkeys, len(q.subkeys))
-            return {f"{p}-{i}": [str(n)] for n, i in enumerate(order, 1)}, order
-        case "matching":
-            chosen = {row: rng.choice(q.options) for row in q.subkeys}
-            return {f"{p}-{r}": [o] for r, o in chosen.items()}, chosen
-        case "claim":
-            chosen = {i: rng.choice(VERDICTS) for i in q.subkeys}
-            return {f"{p}-{i}": [v] for i, v in chosen.items()}, chosen
-        case "short":
-            text = f"{who} writes: both documents say the room was full. <b>é ✓ 🙂"
-            return {p: [text]}, text
-    raise AssertionError(q.kind)
 
 
 class Student:
@@ -233,7 +121,7 @@ class Student:
         order = list(self.questions.values())
         self.rng.shuffle(order)
         for q in order + order[:2]:  # two answers are changed afterwards
-            fields, expected = choose(q, self.rng, self.username)
+            fields, expected = choose(q, self.rng, self.username, written=WRITTEN)
             data = {
                 "csrfmiddlewaretoken": self.csrf,
                 f"v{q.slot}": [str(q.version)],
@@ -246,13 +134,13 @@ class Student:
             q.version = json.loads(body)["versions"][str(q.slot)]
             self.acknowledged[q.slot] = expected
             self.kinds[q.slot] = q.kind
-            q.last_fields = fields
+            q.fields = fields
 
     def submit(self) -> None:
         data = {"csrfmiddlewaretoken": self.csrf}
         for q in self.questions.values():
             data[f"v{q.slot}"] = [str(q.version)]
-            data.update(getattr(q, "last_fields", {}))
+            data.update(q.fields)
         status, headers, body = self.request(self.attempt_path + "submit/", data)
         self.submit_statuses.append(status)
         if status != 302:
