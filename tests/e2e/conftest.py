@@ -6,9 +6,11 @@ the page fails the test."""
 
 import json
 import os
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -57,6 +59,36 @@ class PageProblems:
         serious = message.type == "error" or "Content Security Policy" in message.text
         if serious and "Failed to load resource" not in message.text:
             self.messages.append(message.text)
+
+
+def sign_in(page, live_server, username: str, password: str) -> None:
+    """Sign in through the login form and wait for the page it leads to."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def shoot(page, folder: Path, name: str, viewport) -> None:
+    """A full-page screenshot in `folder` to be looked at; on a phone also the first
+    screenful at full size, as a phone shows it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    width = "phone" if viewport == PHONE else "desktop"
+    page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+    if viewport == PHONE:
+        page.screenshot(path=str(folder / f"{name}-{width}-top.png"))
+
+
+@pytest.fixture
+def demo_class(transactional_db):
+    """The demo class of `seed_demo` on the real curriculum."""
+    from classrooms.demo import TEACHER_USERNAME
+    from classrooms.models import Classroom
+
+    call_command("load_curriculum", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    return Classroom.objects.get(owner__username=TEACHER_USERNAME)
 
 
 @pytest.fixture

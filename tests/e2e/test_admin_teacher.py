@@ -8,17 +8,16 @@ not ours: the tabular inline's inputs have column headers but no labels ("label"
 ("aria-prohibited-attr"). Screenshots go to /tmp/shots/b/."""
 
 import json
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from classrooms.demo import TEACHER_PASSWORD, TEACHER_USERNAME
 from classrooms.models import Classroom
 from quizzes.models import AttemptStatus, Response
-from tests.e2e.conftest import AXE_SOURCE, AXE_TAGS, DESKTOP, PHONE
+from tests.e2e.conftest import AXE_SOURCE, AXE_TAGS, DESKTOP, PHONE, sign_in
+from tests.e2e.conftest import shoot as shoot_in
 
 SHOTS = Path("/tmp/shots/b")
 VIEWPORTS = pytest.mark.parametrize(
@@ -27,10 +26,8 @@ VIEWPORTS = pytest.mark.parametrize(
 
 
 @pytest.fixture
-def demo(transactional_db):
-    call_command("load_curriculum", stdout=StringIO())
-    call_command("seed_demo", stdout=StringIO())
-    return Classroom.objects.get(owner__username=TEACHER_USERNAME)
+def demo(demo_class):
+    return demo_class
 
 
 DJANGO_MARKUP_RULES = ("label", "select-name", "aria-prohibited-attr")
@@ -62,17 +59,7 @@ def visit(page, live_server, problems):
 
 
 def shoot(page, name: str, viewport) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    width = "phone" if viewport == PHONE else "desktop"
-    page.screenshot(path=str(SHOTS / f"e2e-{name}-{width}.png"), full_page=True)
-
-
-def sign_in(page, live_server) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(TEACHER_USERNAME)
-    page.locator("#id_password").fill(TEACHER_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    shoot_in(page, SHOTS, name, viewport)
 
 
 def waiting_question(classroom) -> str:
@@ -95,7 +82,7 @@ def test_teacher_grades_two_answers_without_leaving_the_page(
     page, visit, live_server, demo, viewport
 ):
     page.set_viewport_size(viewport)
-    sign_in(page, live_server)
+    sign_in(page, live_server, TEACHER_USERNAME, TEACHER_PASSWORD)
 
     visit("/admin/")
     expect(page.get_by_role("heading", name="Your classes")).to_be_visible()
@@ -148,7 +135,7 @@ def test_admin_lists_and_the_grading_queue_never_scroll_sideways_on_a_phone(
     Classroom.objects.filter(pk=demo.pk).update(name="Ubumwe" * 16)
     Quiz.objects.update(title="Warnings" * 12)
     page.set_viewport_size(PHONE)
-    sign_in(page, live_server)
+    sign_in(page, live_server, TEACHER_USERNAME, TEACHER_PASSWORD)
     for path in [
         "/admin/quizzes/attempt/",
         "/admin/quizzes/response/",

@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from classrooms.demo import STUDENT_PASSWORD, TEACHER_PASSWORD, TEACHER_USERNAME
 from classrooms.models import Assignment, Classroom
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, sign_in
+from tests.e2e.conftest import shoot as shoot_in
 
 SHOTS = Path("/tmp/shots/classrooms")
 VIEWPORTS = pytest.mark.parametrize(
@@ -33,20 +34,7 @@ def demo(transactional_db):
 
 
 def shoot(page, name: str, viewport) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    width = "phone" if viewport == PHONE else "desktop"
-    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    if viewport == PHONE:
-        # The first screenful at full size, as a phone shows it.
-        page.screenshot(path=str(SHOTS / f"{name}-{width}-top.png"))
-
-
-def sign_in(page, live_server, username: str, password: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    shoot_in(page, SHOTS, name, viewport)
 
 
 @pytest.mark.django_db(transaction=True)

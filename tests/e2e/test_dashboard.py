@@ -2,28 +2,16 @@
 from the pulse on /teach/ to the students who need attention, a sort, and one
 student's page. Every page is axe-clean and free of CSP violations (`visit`)."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from classrooms.demo import TEACHER_PASSWORD, TEACHER_USERNAME
-from classrooms.models import Classroom
 from classrooms.reports import progress_grid_for_classroom
-from tests.e2e.conftest import DESKTOP, PHONE
-from tests.e2e.test_classrooms_pages import sign_in
+from tests.e2e.conftest import DESKTOP, PHONE, sign_in
 
 VIEWPORTS = pytest.mark.parametrize(
     "viewport", [DESKTOP, PHONE], ids=["desktop", "phone"]
 )
-
-
-@pytest.fixture
-def demo_class(transactional_db):
-    call_command("load_curriculum", stdout=StringIO())
-    call_command("seed_demo", stdout=StringIO())
-    return Classroom.objects.get(owner__username=TEACHER_USERNAME)
 
 
 def row_names(page) -> list[str]:

@@ -11,7 +11,7 @@ from accounts.services import create_teacher
 from classrooms import services
 from classrooms.roster import RosterRow
 from tests.classrooms.conftest import assign, make_module, read_all, take_quiz
-from tests.e2e.test_classrooms_pages import sign_in
+from tests.e2e.conftest import sign_in
 from tests.security.inert import IMG, JS_LINK, PAYLOADS, SCRIPT, TEMPLATE
 
 SHOTS = Path("/tmp/shots/d3")

@@ -3,44 +3,25 @@ question and on to one student's attempt, on a desktop and on a phone: every pag
 axe-clean and without CSP violations (`visit`). Screenshots go to /tmp/shots/a2/."""
 
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from classrooms.demo import TEACHER_PASSWORD, TEACHER_USERNAME
-from classrooms.models import Classroom
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, shoot, sign_in
 
 SHOTS = Path("/tmp/shots/a2")
-
-
-def shoot(page, name: str, viewport) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    width = "phone" if viewport == PHONE else "desktop"
-    page.screenshot(path=str(SHOTS / f"e2e-{name}-{width}.png"), full_page=True)
-
-
-def sign_in(page, live_server) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(TEACHER_USERNAME)
-    page.locator("#id_password").fill(TEACHER_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_teacher_follows_a_missed_question_to_the_attempt(
-    page, visit, live_server, viewport
+    page, visit, live_server, demo_class, viewport
 ):
-    call_command("load_curriculum", stdout=StringIO())
-    call_command("seed_demo", stdout=StringIO())
-    classroom = Classroom.objects.get(owner__username=TEACHER_USERNAME)
+    classroom = demo_class
     page.set_viewport_size(viewport)
-    sign_in(page, live_server)
+    sign_in(page, live_server, TEACHER_USERNAME, TEACHER_PASSWORD)
 
     visit(f"/teach/classes/{classroom.pk}/quizzes/")
     expect(page.get_by_role("link", name="Quiz reports")).to_have_attribute(
@@ -53,7 +34,7 @@ def test_teacher_follows_a_missed_question_to_the_attempt(
     ).to_be_visible()
     expect(page.locator("svg.chart")).to_have_count(3)
     expect(page.get_by_text("based on each student's counting attempt", exact=False))
-    shoot(page, "report", viewport)
+    shoot(page, SHOTS, "report", viewport)
 
     missed = page.get_by_role("link", name=re.compile(r"^\d+ missed it$")).first
     visit(missed.get_attribute("href"))
@@ -64,13 +45,13 @@ def test_teacher_follows_a_missed_question_to_the_attempt(
     rows = page.locator("table.answer-table tbody tr")
     expect(rows.first).to_be_visible()
     student = rows.first.locator("th").inner_text()
-    shoot(page, "answers", viewport)
+    shoot(page, SHOTS, "answers", viewport)
 
     attempt = rows.first.get_by_role("link", name=re.compile("^Attempt"))
     visit(attempt.get_attribute("href"))
     expect(page.get_by_role("heading", level=2)).to_have_text(student)
     expect(page.get_by_role("heading", name="Question 1", exact=True)).to_be_visible()
-    shoot(page, "attempt", viewport)
+    shoot(page, SHOTS, "attempt", viewport)
 
     # A filter the page does not offer is refused with a sentence.
     visit(f"/teach/classes/{classroom.pk}/quizzes/warnings/?band=7", expect_status=400)

@@ -18,8 +18,7 @@ from classrooms.demo import TEACHER_PASSWORD, TEACHER_USERNAME
 from classrooms.models import Classroom
 from classrooms.reports import progress_grid_for_classroom
 from quizzes.models import Attempt, AttemptStatus, Response
-from tests.e2e.conftest import DESKTOP
-from tests.e2e.test_classrooms_pages import sign_in
+from tests.e2e.conftest import DESKTOP, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
