@@ -112,12 +112,14 @@ urlpatterns = [
     ),
     path(
         "teach/classes/<int:pk>/quizzes/<slug:quiz_key>/questions.csv",
-        views.quiz_report_questions_csv,
+        views.quiz_report_csv,
+        {"table": "questions"},
         name="quiz_report_questions_csv",
     ),
     path(
         "teach/classes/<int:pk>/quizzes/<slug:quiz_key>/skills.csv",
-        views.quiz_report_skills_csv,
+        views.quiz_report_csv,
+        {"table": "skills"},
         name="quiz_report_skills_csv",
     ),
     path(

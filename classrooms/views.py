@@ -697,28 +697,24 @@ def quiz_report(request: HttpRequest, pk: int, quiz_key: str) -> HttpResponse:
     )
 
 
-@require_safe
-@teacher_required
-def quiz_report_questions_csv(
-    request: HttpRequest, pk: int, quiz_key: str
-) -> HttpResponse:
-    classroom, report = _quiz_report(request, pk, quiz_key)
-    if isinstance(report, str):
-        return _filters_refused(request, classroom, report)
-    header, rows = item_analysis.question_table(report)
-    return csv_response(f"{classroom.name} {report.quiz.key} questions", header, rows)
+QUIZ_REPORT_TABLES = {
+    "questions": item_analysis.question_table,
+    "skills": item_analysis.skill_table,
+}
 
 
 @require_safe
 @teacher_required
-def quiz_report_skills_csv(
-    request: HttpRequest, pk: int, quiz_key: str
+def quiz_report_csv(
+    request: HttpRequest, pk: int, quiz_key: str, table: str
 ) -> HttpResponse:
+    """One of the quiz report's tables (`QUIZ_REPORT_TABLES`) as CSV, with the
+    report's filters."""
     classroom, report = _quiz_report(request, pk, quiz_key)
     if isinstance(report, str):
         return _filters_refused(request, classroom, report)
-    header, rows = item_analysis.skill_table(report)
-    return csv_response(f"{classroom.name} {report.quiz.key} skills", header, rows)
+    header, rows = QUIZ_REPORT_TABLES[table](report)
+    return csv_response(f"{classroom.name} {report.quiz.key} {table}", header, rows)
 
 
 def _question_answers(request: HttpRequest, pk: int, quiz_key: str, question_key):
