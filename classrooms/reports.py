@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Q, Sum
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from classrooms.models import Assignment, Classroom, Enrollment, Extension
 from classrooms.selectors import (
     WorkState,
     WorkStatus,
+    assignments_reaching,
     classrooms_for_teacher,
     effective_due_at,
     progress_for,
@@ -680,19 +681,7 @@ def student_record_for_classroom(
     grade are left out until graded). Only work on this class's assigned modules is
     shown. Eight queries, whatever the number of assignments and attempts."""
     now = now or timezone.now()
-    chosen = Assignment.students.through.objects.filter(
-        assignment_id=OuterRef("pk"), user_id=student.pk
-    )
-    extension = Extension.objects.filter(
-        assignment_id=OuterRef("pk"), student_id=student.pk
-    ).values("due_at")[:1]
-    assignments = list(
-        Assignment.objects.filter(classroom=classroom, withdrawn_at__isnull=True)
-        .filter(Q(for_whole_class=True) | Exists(chosen))
-        .annotate(extension_due_at=Subquery(extension))
-        .select_related("lesson")
-        .order_by("due_at", "lesson__number", "pk")
-    )
+    assignments = list(assignments_reaching(student, classroom_ids=[classroom.pk]))
     lesson_ids = {assignment.lesson_id for assignment in assignments}
     progress = progress_for(student_ids=[student.pk], lesson_ids=lesson_ids)
     records = [

@@ -23,6 +23,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
 )
 from django.db.models.functions import Coalesce
@@ -470,25 +471,35 @@ def assignments_for_student(
         .select_related("classroom__owner")
         .order_by("classroom__name", "classroom__section", "classroom_id")
     )
+    assignments = list(
+        assignments_reaching(
+            student, classroom_ids=[e.classroom_id for e in enrollments]
+        ).filter(opens_at__lte=now, lesson__published=True)
+    )
+    return enrollments, assignments
+
+
+def assignments_reaching(
+    student: User, *, classroom_ids: Iterable[int]
+) -> QuerySet[Assignment]:
+    """The assignments of these classes that reach the student (not withdrawn; for
+    the whole class or chosen for them), each with `extension_due_at` (their own due
+    date if extended, else None) and its lesson, by due date. One query when read."""
     chosen = Assignment.students.through.objects.filter(
         assignment_id=OuterRef("pk"), user_id=student.pk
     )
     extension = Extension.objects.filter(
         assignment_id=OuterRef("pk"), student_id=student.pk
     ).values("due_at")[:1]
-    assignments = list(
+    return (
         Assignment.objects.filter(
-            classroom_id__in=[e.classroom_id for e in enrollments],
-            withdrawn_at__isnull=True,
-            opens_at__lte=now,
-            lesson__published=True,
+            classroom_id__in=list(classroom_ids), withdrawn_at__isnull=True
         )
         .filter(Q(for_whole_class=True) | Exists(chosen))
         .annotate(extension_due_at=Subquery(extension))
         .select_related("lesson")
         .order_by("due_at", "lesson__number", "pk")
     )
-    return enrollments, assignments
 
 
 def my_work_for_student(student: User, *, now: datetime | None = None) -> MyWork:
