@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lessons.models import Section
-from tests.e2e.conftest import DESKTOP, PHONE, check_accessibility
+from tests.e2e.conftest import DESKTOP, PHONE, check_accessibility, sign_in
 from tests.lessons.conftest import REAL_CURRICULUM, load_into_db
 
 SHOTS = os.environ.get("LESSON_SCREENSHOTS")
@@ -100,14 +100,6 @@ def test_source_filters_work_without_javascript(browser, live_server, real_cours
     for text in titles.all_inner_texts():
         assert text.lower() == "resolution"
     context.close()
-
-
-def sign_in(page, live_server, username: str, password: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 @pytest.mark.django_db(transaction=True)
